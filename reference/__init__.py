@@ -1,0 +1,34 @@
+"""slidespec's reference: the readable specification, in pure NumPy.
+
+One module per lecture topic; every function carries its slide's equation and a
+``Concept: <ID>`` tag from the concept catalogue. The same functions, with the same
+names and signatures, run fast in ``accelerated.cpu`` and ``accelerated.cuda``;
+``accelerated.backend(name)`` picks one.
+
+>>> import numpy as np
+>>> from reference import linear_forward
+>>> x1 = np.array([[4772.0], [3847.0]])       # views on 2021-02-08 and 2021-02-09
+>>> y, _ = linear_forward(x1, np.array([0.97]), 100.0)   # y = 0.1k + 0.97 x1
+>>> y.round(2)                                # the next days' predicted views
+array([4728.84, 3831.59])
+"""
+
+from .activations import (hard_sigmoid_backward, hard_sigmoid_forward, relu_backward,
+                          relu_forward, sigmoid_backward, sigmoid_forward)
+from .linear import linear_backward, linear_forward
+from .losses import loss_surface, mae, mse
+from .network import (ACTIVATIONS, dense_backward, dense_forward, network_backward,
+                      network_forward)
+from .optimize import closed_form, gd_step, linear_gd, network_epoch
+
+#: The primitives every backend implements, with these names and signatures.
+PRIMITIVES = (
+    "sigmoid_forward", "sigmoid_backward", "relu_forward", "relu_backward",
+    "hard_sigmoid_forward", "hard_sigmoid_backward",
+    "linear_forward", "linear_backward",
+    "mse", "mae", "loss_surface",
+    "dense_forward", "dense_backward", "network_forward", "network_backward",
+    "closed_form", "gd_step", "linear_gd", "network_epoch",
+)
+
+__all__ = list(PRIMITIVES) + ["ACTIVATIONS", "PRIMITIVES"]

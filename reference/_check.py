@@ -1,0 +1,211 @@
+"""Argument checks shared by every backend.
+
+Every public function of ``reference``, ``accelerated.cpu`` and ``accelerated.cuda``
+checks its arguments here, at its public boundary, so that one mistake gets one
+message whichever backend made the call::
+
+    ValueError: linear_forward: x must be (N, D); got (3, 28, 28)
+
+Shapes are written as in the docstrings: ``"N, D"`` is a matrix whose dimensions
+are bound to the names ``N`` and ``D``; a later argument that says ``"D"`` must
+have the same ``D``; ``""`` is a scalar (a 0-d array); ``"..."`` is any shape.
+Every named dimension must be at least 1: nothing here is silently empty.
+
+Arrays may be NumPy arrays, anything ``numpy.asarray`` accepts, or CUDA device
+arrays (those are checked by shape and dtype and left on the device).
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+import numpy as np
+
+FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+
+
+def _is_device_array(a) -> bool:
+    """True for a CUDA device array (real or simulated): checked, never copied."""
+    return hasattr(a, "copy_to_host") and hasattr(a, "shape") and hasattr(a, "dtype")
+
+
+def _fmt_shape(shape) -> str:
+    if len(shape) == 1:
+        return f"({shape[0]},)"
+    return "(" + ", ".join(str(s) for s in shape) + ")"
+
+
+def _fmt_spec(names) -> str:
+    return _fmt_shape(names) if names else "a scalar ()"
+
+
+def _parse(spec: str):
+    spec = spec.strip().strip("()").strip()
+    if spec == "...":
+        return None
+    return tuple(p.strip() for p in spec.split(",") if p.strip())
+
+
+def arrays(fn: str, dims: dict | None = None, **specs):
+    """Check and return the arrays named in ``specs``, in order.
+
+    ``specs`` maps an argument name to ``(value, shape)``. All arrays of one call
+    share a floating dtype (float32 or float64): the first array fixes it; a
+    Python number given for a scalar (``shape ""``) takes that dtype.
+
+    ``dims`` may pre-bind dimension names (e.g. ``{"N": 5}``).
+    Returns a tuple of arrays (one per spec), or a single array for one spec.
+    """
+    bound: dict[str, tuple[int, str]] = {}
+    if dims:
+        for k, v in dims.items():
+            bound[k] = (v, "")
+    dtype = None
+    first = None
+    out = []
+    pending_scalars = []
+    for name, (value, spec) in specs.items():
+        names = _parse(spec)
+        if isinstance(value, numbers.Number) and not isinstance(value, (bool, np.bool_)) and names == ():
+            pending_scalars.append((len(out), name, value))
+            out.append(None)
+            continue
+        if not _is_device_array(value):
+            if value is None:
+                raise ValueError(f"{fn}: {name} must be an array; got None")
+            value = np.asarray(value)
+        if value.dtype not in FLOAT_DTYPES:
+            raise ValueError(f"{fn}: {name} must be a float32 or float64 array; got {value.dtype}")
+        if dtype is None:
+            dtype, first = value.dtype, name
+        elif value.dtype != dtype:
+            raise ValueError(f"{fn}: {name} must be {dtype} like {first}; got {value.dtype}")
+        shape = tuple(value.shape)
+        if names is not None:
+            if len(shape) != len(names):
+                raise ValueError(f"{fn}: {name} must be {_fmt_spec(names)}; got {_fmt_shape(shape)}")
+            for axis, (d, size) in enumerate(zip(names, shape)):
+                if d.isdigit():
+                    if size != int(d):
+                        raise ValueError(
+                            f"{fn}: {name} must be {_fmt_spec(names)}; got {_fmt_shape(shape)}")
+                    continue
+                if size < 1:
+                    raise ValueError(f"{fn}: {name} must not be empty; got {_fmt_shape(shape)}")
+                if d in bound and bound[d][0] != size:
+                    want = tuple(str(bound[n][0]) if n in bound else n for n in names)
+                    src = f" ({d} = {bound[d][0]} from {bound[d][1]})" if bound[d][1] else ""
+                    raise ValueError(
+                        f"{fn}: {name} must be {_fmt_spec(names)} = {_fmt_shape(want)}{src}; "
+                        f"got {_fmt_shape(shape)}")
+                bound.setdefault(d, (size, name))
+        elif int(np.prod(shape)) < 1:
+            raise ValueError(f"{fn}: {name} must not be empty; got {_fmt_shape(shape)}")
+        out.append(value)
+    for i, name, value in pending_scalars:
+        out[i] = np.asarray(value, dtype=dtype if dtype is not None else np.float64)
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+def same_shape(fn: str, name: str, value, other_name: str, other):
+    """Check that ``value`` is a float array of exactly ``other``'s shape and dtype."""
+    if not _is_device_array(value):
+        if value is None:
+            raise ValueError(f"{fn}: {name} must be an array; got None")
+        value = np.asarray(value)
+    if value.dtype not in FLOAT_DTYPES:
+        raise ValueError(f"{fn}: {name} must be a float32 or float64 array; got {value.dtype}")
+    if value.dtype != other.dtype:
+        raise ValueError(f"{fn}: {name} must be {other.dtype} like {other_name}; got {value.dtype}")
+    if tuple(value.shape) != tuple(other.shape):
+        raise ValueError(f"{fn}: {name} must have {other_name}'s shape {_fmt_shape(tuple(other.shape))}; "
+                         f"got {_fmt_shape(tuple(value.shape))}")
+    if int(np.prod(value.shape)) < 1:
+        raise ValueError(f"{fn}: {name} must not be empty; got {_fmt_shape(tuple(value.shape))}")
+    return value
+
+
+def grad(fn: str, name: str, value, shape, dtype):
+    """Check an upstream gradient against the shape and dtype its forward produced."""
+    if not _is_device_array(value):
+        if value is None:
+            raise ValueError(f"{fn}: {name} must be an array; got None")
+        if isinstance(value, numbers.Number) and not isinstance(value, bool) and tuple(shape) == ():
+            value = np.asarray(value, dtype=dtype)
+        value = np.asarray(value)
+    if value.dtype not in FLOAT_DTYPES:
+        raise ValueError(f"{fn}: {name} must be a float32 or float64 array; got {value.dtype}")
+    if value.dtype != np.dtype(dtype):
+        raise ValueError(f"{fn}: {name} must be {np.dtype(dtype)} like the forward's output; got {value.dtype}")
+    if tuple(value.shape) != tuple(shape):
+        raise ValueError(f"{fn}: {name} must be {_fmt_shape(tuple(shape))} like the forward's output; "
+                         f"got {_fmt_shape(tuple(value.shape))}")
+    return value
+
+
+def positive(fn: str, name: str, value) -> float:
+    """A finite real number > 0 (a learning rate, a step)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise ValueError(f"{fn}: {name} must be a positive number; got {value!r}")
+    if not (math.isfinite(float(value)) and value > 0):
+        raise ValueError(f"{fn}: {name} must be a positive number; got {value!r}")
+    return float(value)
+
+
+def count(fn: str, name: str, value, minimum: int = 1) -> int:
+    """An integer >= ``minimum`` (a batch size, a number of steps)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise ValueError(f"{fn}: {name} must be an integer >= {minimum}; got {value!r}")
+    if value < minimum:
+        raise ValueError(f"{fn}: {name} must be an integer >= {minimum}; got {value!r}")
+    return int(value)
+
+
+def choice(fn: str, name: str, value, options) -> str:
+    """One of a fixed set of names (an activation, a loss, a reduction)."""
+    if not isinstance(value, str) or value not in options:
+        valid = ", ".join(repr(o) for o in options)
+        raise ValueError(f"{fn}: {name} must be one of {valid}; got {value!r}")
+    return value
+
+
+def order(fn: str, name: str, value, n: int):
+    """A permutation of ``range(n)`` as a 1-D integer array (the example order of an epoch)."""
+    if _is_device_array(value):
+        value = value.copy_to_host()
+    value = np.asarray(value)
+    if value.ndim != 1 or not np.issubdtype(value.dtype, np.integer):
+        raise ValueError(f"{fn}: {name} must be a 1-D integer array (a permutation of range({n})); "
+                         f"got {value.dtype} {_fmt_shape(value.shape)}")
+    if value.shape[0] != n or value.min(initial=0) < 0 or value.max(initial=0) >= n \
+            or np.bincount(value, minlength=n).max(initial=0) != 1:
+        raise ValueError(f"{fn}: {name} must be a permutation of range({n}); got "
+                         f"{value.shape[0]} indices in [{value.min(initial=0)}, {value.max(initial=0)}]")
+    return value.astype(np.int64, copy=False)
+
+
+def params_chain(fn: str, x, params, **more):
+    """Check the parameters of :func:`reference.network.network_forward` against ``x``.
+
+    ``params`` is ``(W1, b1, ..., WL, bL, c, b)``: ``W_l`` is ``(H_l, H_{l-1})`` with
+    ``H_0 = D``, ``b_l`` is ``(H_l,)``, ``c`` is ``(H_L,)`` and ``b`` a scalar.
+    ``more`` are further ``name=(value, shape)`` specs checked in the same call
+    (sharing ``N`` and the dtype). Returns ``(x, params)`` followed by the checked
+    ``more`` arrays, in order.
+    """
+    if len(params) < 2 or len(params) % 2:
+        raise ValueError(f"{fn}: params must be (W1, b1, ..., WL, bL, c, b), an even number >= 2 of "
+                         f"arrays; got {len(params)}")
+    specs = {"x": (x, "N, D")}
+    n_hidden = len(params) // 2 - 1
+    width = ["D"] + [f"H{l}" for l in range(1, n_hidden + 1)]
+    for l in range(1, n_hidden + 1):
+        specs[f"W{l}"] = (params[2 * l - 2], f"{width[l]}, {width[l - 1]}")
+        specs[f"b{l}"] = (params[2 * l - 1], width[l])
+    specs["c"] = (params[-2], width[-1])
+    specs["b"] = (params[-1], "")
+    specs.update(more)
+    checked = arrays(fn, **specs)
+    n_params = len(params)
+    return (checked[0], tuple(checked[1:1 + n_params]), *checked[1 + n_params:])
