@@ -22,7 +22,10 @@ def sigmoid_forward(z):
     so no exponent is ever positive and nothing overflows: ``sigmoid_forward(-1000.)``
     is a tiny positive number, not a warning.
 
-    Concept: act.sigmoid. Slides: 000 "Sigmoid Function"; 003 "Neuron".
+    Concept: act.sigmoid
+
+
+    Slides: 000 "Sigmoid Function"; 003 "Neuron".
 
     Parameters
     ----------
@@ -70,7 +73,10 @@ def relu_forward(z):
 
         a = \max(0, z)
 
-    Concept: act.relu. Slides: 000 "Sigmoid → ReLU"; 001 "ReLU"; 003 "ReLU".
+    Concept: act.relu
+
+
+    Slides: 000 "Sigmoid → ReLU"; 001 "ReLU"; 003 "ReLU".
 
     Parameters
     ----------
@@ -117,7 +123,10 @@ def hard_sigmoid_forward(z):
     pieces that a piecewise linear curve is summed from (000, "All Piecewise
     Linear Curves").
 
-    Concept: model.hard_sigmoid. Slides: 000 "Hard Sigmoid", "Sigmoid → ReLU".
+    Concept: model.hard_sigmoid
+
+
+    Slides: 000 "Hard Sigmoid", "Sigmoid → ReLU".
 
     Parameters
     ----------

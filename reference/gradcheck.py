@@ -23,7 +23,10 @@ def numeric_gradient(f, theta, h=1e-6):
     around :math:`10^{-10}` relative for the smooth functions of this project. Use
     float64: in float32 the rounding term alone is near :math:`10^{-2}`.
 
-    Concept: backprop.numeric. Slides: 003 "Vanishing Gradient Problem"
+    Concept: backprop.numeric
+
+
+    Slides: 003 "Vanishing Gradient Problem"
     (:math:`\partial l/\partial w \approx \Delta l/\Delta w`).
 
     Parameters

@@ -21,7 +21,10 @@ def linear_forward(x, w, b):
     (``w`` is then the 1-vector ``[w]``). Each row of ``x`` is one example
     (one day), each column one feature (the views ``j`` days before).
 
-    Concept: model.linear1, model.linear. Slides: 000 "Function with Unknown
+    Concept: model.linear1, model.linear
+
+
+    Slides: 000 "Function with Unknown
     Parameters", "Linear models"; 001 "Linear regression"; 004.
 
     Parameters
@@ -51,7 +54,10 @@ def linear_backward(dy, cache):
         \qquad
         \frac{\partial L}{\partial x_{nj}} = \frac{\partial L}{\partial y_n} w_j
 
-    Concept: model.linear, backprop.chain. Slides: 000 "Optimization" (the two
+    Concept: model.linear, backprop.chain
+
+
+    Slides: 000 "Optimization" (the two
     partial derivatives :math:`\partial L/\partial w`, :math:`\partial L/\partial b`).
 
     Parameters

@@ -26,7 +26,10 @@ def mse(y, y_hat, reduction="mean"):
     and :math:`\partial L / \partial y_n = 2 (y_n - \hat y_n) / N` (without the
     :math:`1/N` for ``"sum"``).
 
-    Concept: loss.mse. Slides: 000 "Define Loss from Training Data" (mean);
+    Concept: loss.mse
+
+
+    Slides: 000 "Define Loss from Training Data" (mean);
     001 "Linear regression" (sum); 004 (mean).
 
     Parameters
@@ -60,7 +63,10 @@ def mae(y, y_hat, reduction="mean"):
     and :math:`\partial L / \partial y_n = \operatorname{sgn}(y_n - \hat y_n) / N`,
     taken as 0 where :math:`y_n = \hat y_n` (the subgradient in the middle of the kink).
 
-    Concept: loss.mae. Slides: 000 "Define Loss from Training Data".
+    Concept: loss.mae
+
+
+    Slides: 000 "Define Loss from Training Data".
 
     Parameters
     ----------
@@ -93,7 +99,10 @@ def loss_surface(x1, y_hat, w_grid, b_grid, loss="mse"):
     This is the lecture's brute force: compute the loss of every candidate function
     and draw the result as contours (the error surface).
 
-    Concept: loss.surface. Slides: 000 "Define Loss from Training Data" (the error
+    Concept: loss.surface
+
+
+    Slides: 000 "Define Loss from Training Data" (the error
     surface); 004 "Loss Surface (Loss 等高線圖)".
 
     Parameters

@@ -51,7 +51,10 @@ def dense_forward(x, W, b, activation="sigmoid"):
         \mathbf{a}' = \sigma(\mathbf{b}' + W' \mathbf{a}), \qquad
         r_i = b_i + \sum_j w_{ij} x_j, \quad a_i = \sigma(r_i)
 
-    Concept: model.dense, model.matrix_form. Slides: 000 "r = b + Wx", "Even more
+    Concept: model.dense, model.matrix_form
+
+
+    Slides: 000 "r = b + Wx", "Even more
     variety of models"; 002 "Matrix Operation"; 003 "Fully Connect Feedforward Network".
 
     Parameters
@@ -84,7 +87,10 @@ def dense_backward(da, cache):
         \frac{\partial L}{\partial b} = \sum_n \frac{\partial L}{\partial r_n},\quad
         \frac{\partial L}{\partial x} = \frac{\partial L}{\partial r} W
 
-    Concept: model.dense, backprop.chain. Slides: 001 "Gradient decent to find optimal
+    Concept: model.dense, backprop.chain
+
+
+    Slides: 001 "Gradient decent to find optimal
     parameters"; 002 "Backpropagation".
 
     Parameters
@@ -160,7 +166,10 @@ def network_backward(dy, cache):
     Each layer turns :math:`\partial L/\partial \mathbf{a}^l` into its parameters'
     gradients and :math:`\partial L/\partial \mathbf{a}^{l-1}`, which it hands down.
 
-    Concept: backprop.chain. Slides: 001 "Gradient decent to find optimal
+    Concept: backprop.chain
+
+
+    Slides: 001 "Gradient decent to find optimal
     parameters"; 002 "Backpropagation"; 003 "Backpropagation".
 
     Parameters

@@ -43,7 +43,10 @@ def closed_form(x, y_hat):
     squares the condition number of ``x``, which float32 cannot afford with
     features in the thousands of views. The result is returned in ``x``'s dtype.
 
-    Concept: opt.closed_form. Slides: 004 "Closed-form Solution (有公式解)".
+    Concept: opt.closed_form
+
+
+    Slides: 004 "Closed-form Solution (有公式解)".
 
     Parameters
     ----------
@@ -75,7 +78,10 @@ def gd_step(theta, g, eta):
         \boldsymbol\theta^1 \leftarrow \boldsymbol\theta^0 - \eta\, \mathbf{g},
         \qquad \mathbf{g} = \nabla L(\boldsymbol\theta^0)
 
-    Concept: gd.step. Slides: 000 "Optimization of New Model"; 001 "Gradient decent";
+    Concept: gd.step
+
+
+    Slides: 000 "Optimization of New Model"; 001 "Gradient decent";
     004 "Gradient Descent".
 
     Parameters
@@ -107,7 +113,10 @@ def linear_gd(x, y_hat, w, b, eta, steps, loss="mse"):
     values — at random, or the slide's :math:`w^0 = 1.0,\ b^0 = 15.0` — and sees
     where the path goes, including how slowly it crawls when :math:`\eta` is small.
 
-    Concept: gd.loop, gd.step. Slides: 000 "Optimization", "Update w and b
+    Concept: gd.loop, gd.step
+
+
+    Slides: 000 "Optimization", "Update w and b
     iteratively"; 004 "概念很簡單，做起來不容易" (:math:`\eta = 0.001`, then
     0.0001; 100, 1,000 and 10,000 updates).
 
@@ -168,7 +177,10 @@ def network_epoch(x, y_hat, *params, order=None, batch_size=1, eta=0.01,
 
     With ``params = (c, b)`` (no hidden layer) this trains the linear model.
 
-    Concept: batch.minibatch, batch.epoch, batch.sizes. Slides: 000 "Optimization of
+    Concept: batch.minibatch, batch.epoch, batch.sizes
+
+
+    Slides: 000 "Optimization of
     New Model" (1 epoch = see all the batches once; Example 1, Example 2); 003
     "Mini-batch"; 004 "N/B updates (iterations) in one epoch", "Shuffle".
 

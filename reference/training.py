@@ -26,7 +26,9 @@ def init_params(sizes, rng, activation="relu", dtype=np.float64):
     :math:`s^2 = 2` for the ReLU (He et al. 2015, cited on the slide "ReLU" of 001)
     and :math:`s^2 = 1` otherwise; biases start at 0.
 
-    Concept: gd.loop ("(Randomly) pick initial values"). Slides: 000 "Optimization".
+    Concept: gd.loop
+
+    Slides: 000 "Optimization" ("(Randomly) pick initial values").
 
     Parameters
     ----------
@@ -59,7 +61,11 @@ def init_params(sizes, rng, activation="relu", dtype=np.float64):
 
 
 def evaluate(x, y_hat, params, activation="relu", loss="mse", backend=None):
-    """The loss of ``params`` on ``(x, y_hat)``: one forward pass, no update.
+    """The loss :math:`L(\theta)` of ``params`` on ``(x, y_hat)``: one forward pass, no update.
+
+    Concept: loss.mse, loss.mae
+
+    Slides: 000 "Loss: how good a set of values is".
 
     Returns a Python float.
     """
@@ -81,7 +87,10 @@ def train_network(x, y_hat, params, *, epochs, batch_size, eta, activation="relu
     network that keeps getting better on the first and worse on the second is
     overfitting (000: 4 layers reach 0.10k on 2017–2020 but 0.44k on 2021).
 
-    Concept: generalize.overfit, batch.epoch. Slides: 000 "Why don't we go deeper?"
+    Concept: generalize.overfit, batch.epoch
+
+
+    Slides: 000 "Why don't we go deeper?"
     ("Better on training data, worse on unseen data: Overfitting"); 004 "Overfitting".
 
     Parameters
