@@ -178,10 +178,12 @@ def order(fn: str, name: str, value, n: int):
     if value.ndim != 1 or not np.issubdtype(value.dtype, np.integer):
         raise ValueError(f"{fn}: {name} must be a 1-D integer array (a permutation of range({n})); "
                          f"got {value.dtype} {_fmt_shape(value.shape)}")
-    if value.shape[0] != n or value.min(initial=0) < 0 or value.max(initial=0) >= n \
-            or np.bincount(value, minlength=n).max(initial=0) != 1:
+    if value.size == 0:
+        raise ValueError(f"{fn}: {name} must be a permutation of range({n}); got no indices")
+    low, high = int(value.min()), int(value.max())
+    if value.shape[0] != n or low < 0 or high >= n or np.bincount(value, minlength=n).max() != 1:
         raise ValueError(f"{fn}: {name} must be a permutation of range({n}); got "
-                         f"{value.shape[0]} indices in [{value.min(initial=0)}, {value.max(initial=0)}]")
+                         f"{value.shape[0]} indices in [{low}, {high}]")
     return value.astype(np.int64, copy=False)
 
 

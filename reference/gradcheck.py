@@ -39,7 +39,7 @@ def numeric_gradient(f, theta, h=1e-6):
     -------
     g : ndarray, ``theta``'s shape — the estimate of :math:`\nabla l(\theta)`
     """
-    theta = np.array(theta, dtype=np.float64)  # a copy, so the caller's array stays untouched
+    theta = np.array(theta, dtype=np.float64, order="C")  # a C-ordered copy: the caller's array stays untouched
     if not (np.isfinite(h) and h > 0):
         raise ValueError(f"numeric_gradient: h must be a positive number; got {h!r}")
     g = np.empty_like(theta)

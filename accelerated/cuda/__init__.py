@@ -1,0 +1,58 @@
+"""slidespec's CUDA backend: the reference's primitives as numba-cuda kernels.
+
+Every name of ``reference.PRIMITIVES`` is here, in the module of the same name as
+in ``reference/``, with the reference's signature, its argument checks (the same
+``ValueError`` text) and its numbers (float64 to about 1e-10 relative, float32 to
+about 1e-5, both scaled by the terms summed). Nothing compiles at import: each
+kernel compiles on its first launch (and, on a GPU, is cached on disk). Without a GPU the same
+kernels run on Numba's CUDA simulator (``NUMBA_ENABLE_CUDASIM=1``, set before
+Numba is imported): slow, and meant for testing.
+
+>>> import numpy as np
+>>> import accelerated
+>>> B = accelerated.backend("cuda")                     # doctest: +SKIP
+>>> y, _ = B.linear_forward(np.array([[4772.0]]), np.array([0.97]), 100.0)   # doctest: +SKIP
+
+Where results live
+------------------
+* **Host in, host out.** Called with NumPy arrays (or numbers), a function
+  returns NumPy arrays, and scalars as NumPy scalars of the dtype, exactly like the
+  reference. The inputs are uploaded for the call; a forward's cache keeps them on
+  the device for its backward.
+* **Device in, device out.** If any array argument is a device array (from
+  :func:`to_device`), array results stay on the device, and so do scalar
+  *parameters* and their gradients (``db`` of :func:`linear_backward` and
+  :func:`network_backward`, ``b`` of :func:`closed_form` and of the parameters
+  :func:`network_epoch` returns, a 0-d :func:`gd_step`): they come back as 0-d
+  device arrays, so that a training loop never makes a round trip. A backward
+  returns device arrays when its forward did or when its upstream gradient is a
+  device array. Host arguments mixed in are uploaded for the call.
+* **The loss is a host scalar.** :func:`mse` and :func:`mae` always return ``L``
+  as a NumPy scalar (one 8-byte copy: it is what a loop logs) and ``dL_dy`` where
+  ``y`` is. :func:`network_epoch` takes ``order`` on the host and uploads it once.
+
+Inputs are never changed. A device array a caller sliced into a non-contiguous
+view is accepted; where a kernel needs a flat view it is copied once.
+
+Launch settings (threads per block, tile edge) are not parameters: they are
+:data:`config` (see :mod:`accelerated.cuda._launch`), small by default under the
+simulator.
+"""
+
+from ._launch import config, to_device, to_host
+from .activations import (hard_sigmoid_backward, hard_sigmoid_forward, relu_backward,
+                          relu_forward, sigmoid_backward, sigmoid_forward)
+from .linear import linear_backward, linear_forward
+from .losses import loss_surface, mae, mse
+from .network import dense_backward, dense_forward, network_backward, network_forward
+from .optimize import closed_form, gd_step, linear_gd, network_epoch
+
+__all__ = [
+    "sigmoid_forward", "sigmoid_backward", "relu_forward", "relu_backward",
+    "hard_sigmoid_forward", "hard_sigmoid_backward",
+    "linear_forward", "linear_backward",
+    "mse", "mae", "loss_surface",
+    "dense_forward", "dense_backward", "network_forward", "network_backward",
+    "closed_form", "gd_step", "linear_gd", "network_epoch",
+    "to_device", "to_host", "config",
+]
