@@ -20,7 +20,8 @@ def sigmoid_forward(z):
 
     For :math:`z < 0` the same value is computed as :math:`e^{z} / (1 + e^{z})`,
     so no exponent is ever positive and nothing overflows: ``sigmoid_forward(-1000.)``
-    is a tiny positive number, not a warning.
+    gives 0.0 (the true value, about :math:`e^{-1000}`, is below the smallest float)
+    without an overflow warning, and ``sigmoid_forward(1000.)`` gives exactly 1.0.
 
     Concept: act.sigmoid
 

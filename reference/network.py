@@ -39,7 +39,7 @@ _ACTIVATION = {
     "hard_sigmoid": (hard_sigmoid_forward, hard_sigmoid_backward),
     "linear": (_identity_forward, _identity_backward),
 }
-#: The activation names that :func:`dense_forward` and :func:`network_forward` accept.
+#: The activation names that :func:`~reference.network.dense_forward` and :func:`~reference.network.network_forward` accept.
 ACTIVATIONS = tuple(_ACTIVATION)
 
 
@@ -96,7 +96,7 @@ def dense_backward(da, cache):
     Parameters
     ----------
     da : ndarray (N, H) — :math:`\partial L / \partial a`, the forward output's dtype
-    cache : from :func:`dense_forward`
+    cache : from :func:`~reference.network.dense_forward`
 
     Returns
     -------
@@ -156,7 +156,7 @@ def network_forward(x, *params, activation="sigmoid"):
 
 
 def network_backward(dy, cache):
-    r"""Backpropagation through :func:`network_forward`: the chain rule, layer by layer from the top.
+    r"""Backpropagation through :func:`~reference.network.network_forward`: the chain rule, layer by layer from the top.
 
     .. math::
 
@@ -175,7 +175,7 @@ def network_backward(dy, cache):
     Parameters
     ----------
     dy : ndarray (N,) — :math:`\partial L / \partial y`
-    cache : from :func:`network_forward`
+    cache : from :func:`~reference.network.network_forward`
 
     Returns
     -------

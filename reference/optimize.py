@@ -158,7 +158,7 @@ def linear_gd(x, y_hat, w, b, eta, steps, loss="mse"):
 
 def network_epoch(x, y_hat, *params, order=None, batch_size=1, eta=0.01,
                   activation="sigmoid", loss="mse"):
-    r"""One epoch of mini-batch gradient descent on :func:`network_forward`.
+    r"""One epoch of mini-batch gradient descent on :func:`~reference.network.network_forward`.
 
     .. math::
 
@@ -188,7 +188,7 @@ def network_epoch(x, y_hat, *params, order=None, batch_size=1, eta=0.01,
     ----------
     x : ndarray (N, D), float32 or float64
     y_hat : ndarray (N,)
-    *params : as for :func:`network_forward`
+    *params : as for :func:`~reference.network.network_forward`
     order : ndarray (N,) of int, a permutation of ``range(N)``; ``None`` keeps the given order
     batch_size : int >= 1 (B)
     eta : float > 0

@@ -17,7 +17,7 @@ def synthetic_views(rng, start="2017-01-01", end="2021-12-31"):
     2021 table), a slow upward trend, a yearly rhythm of the teaching terms,
     occasional bursts after an upload, and day-to-day noise that is correlated from
     one day to the next. Its level (a few thousand views a day) matches the tables
-    of :func:`load_views`. Results on it show the *shape* of the lecture's results,
+    of :func:`~reference.data.load_views`. Results on it show the *shape* of the lecture's results,
     not its numbers.
 
     .. math::
