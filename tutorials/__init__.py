@@ -1,0 +1,18 @@
+"""slidespec's tutorials: one runnable study script per experiment the slides show.
+
+Each tutorial reruns one experiment of the lectures, names the slides it follows and
+the data it uses (a table printed on the slides, or an honestly labelled synthetic
+stand-in), writes its figures as PNG files, and prints a table that puts the slide's
+number beside this run's::
+
+    python -m tutorials.views --backend cpu          # one tutorial
+    python -m tutorials --quick                      # the tour: all of them, and a report
+
+Every tutorial takes ``--backend reference|cpu|cuda``, ``--quick``, ``--out DIR`` and
+``--seed N``; ``python -m tutorials.<name> --help`` says what it reruns.
+"""
+
+#: The tutorials, in the order the tour runs them (module names in this package).
+TUTORIALS = ("views", "piecewise", "batch_sizes", "gait")
+
+__all__ = ["TUTORIALS"]

@@ -1,0 +1,79 @@
+"""The tour: run every tutorial on one backend and write a report.
+
+    python -m tutorials [--backend NAME] [--quick] [--out DIR] [--only NAME ...] [--seed N]
+
+Writes ``DIR/README.md`` (default ``tour/README.md``): each tutorial's tables (the
+slide's number beside this run's), its figures (``DIR/<tutorial>/*.png``, linked by
+relative path), its run time, and the backend, seed and machine. A tutorial that fails
+is reported with its traceback and the tour goes on; the exit code is 1 if any failed.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import time
+from pathlib import Path
+
+from . import TUTORIALS
+from ._common import (DEFAULT_OUT, base_parser, execute, header_markdown, prepare,
+                      section_markdown)
+
+EPILOG = """\
+how long (measured on an idle 2-core machine; expect 2-3x more when it is busy):
+  --quick  reference: about 10 s; cpu: about 10 s with Numba's on-disk cache warm,
+           about 30 s the first time (every kernel compiles once).
+  full     reference: about 75 s; cpu: about 20 s.
+  cuda on NUMBA_ENABLE_CUDASIM=1 (the simulator, one Python thread per GPU thread):
+           tiny smoke-test sizes whatever the flags, about 2 minutes.
+
+tutorials: """ + ", ".join(TUTORIALS)
+
+
+def main(argv=None):
+    parser = base_parser("python -m tutorials", __doc__.strip().split("\n\n")[0], DEFAULT_OUT)
+    parser.epilog = EPILOG
+    parser.add_argument("--only", nargs="+", metavar="NAME", choices=TUTORIALS, default=None,
+                        help="run only these tutorials (default: all)")
+    args = parser.parse_args(argv)
+    backend = prepare(args)
+    names = args.only or list(TUTORIALS)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    print(f"tour: {', '.join(names)} on backend {backend.name}, seed {args.seed}, "
+          f"{'quick' if args.quick else 'full'} sizes; report in {out}/README.md", flush=True)
+
+    runs = []
+    start = time.perf_counter()
+    for name in names:
+        print(f"\n{'=' * 20} {name} {'=' * 20}", flush=True)
+        module = importlib.import_module(f"tutorials.{name}")
+        run = execute(module, backend, args.quick, out / name, args.seed)
+        runs.append(run)
+        print(f"--- {name}: {'FAILED' if run.error else 'ok'} in {run.seconds:.1f} s", flush=True)
+    total = time.perf_counter() - start
+
+    failed = [r.name for r in runs if r.error]
+    summary = ["| tutorial | status | seconds |", "|---|---|---:|"]
+    summary += [f"| [`{r.name}`](#{r.name}) | {'**failed**' if r.error else 'ok'} | "
+                f"{r.seconds:.1f} |" for r in runs]
+    text = [header_markdown("slidespec tour", backend.name, args.seed, args.quick, total),
+            "Every table puts the slide's number beside this run's. Where this run's data differ "
+            "from the slide's (synthetic stand-ins, or a smaller real table), the comparison is of "
+            "shape — which setting wins, by how much — not of value.", "",
+            "\n".join(summary), ""]
+    text += [section_markdown(r, out) for r in runs]
+    report = out / "README.md"
+    report.write_text("\n".join(text), encoding="utf-8")
+
+    print(f"\ntour: {len(runs) - len(failed)}/{len(runs)} tutorials ok in {total:.1f} s; report: {report}")
+    for r in runs:
+        print(f"  {r.name:<12} {'FAILED' if r.error else 'ok':<6} {r.seconds:6.1f} s")
+    if failed:
+        print(f"failed: {', '.join(failed)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
