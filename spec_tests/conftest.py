@@ -5,11 +5,19 @@
   has no NVIDIA driver (``NUMBA_ENABLE_CUDASIM=1`` is set here, before Numba is
   imported); set ``NUMBA_ENABLE_CUDASIM=0`` to insist on a real GPU.
 * Hypothesis profiles: ``ci`` (the default; the whole suite in minutes on two cores)
-  and ``thorough`` (many more examples): ``pytest --hypothesis-profile=thorough``.
+  and ``thorough`` (many more examples): ``pytest --hypothesis-profile=thorough``
+  (or ``HYPOTHESIS_PROFILE=thorough``).
+* Fixtures: ``B`` is each selected backend (the reference included), ``A`` each
+  selected accelerated backend, ``R`` the reference. Under the CUDA simulator the
+  cuda backend's launch settings are made tiny (2 threads, 2x2 tiles), so that the
+  small shapes the simulator can afford still span several blocks and exercise the
+  kernels' multi-block paths; :mod:`spec_tests.strategies` also draws fewer, smaller
+  examples for it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes.util
 import os
 
@@ -68,12 +76,25 @@ def pytest_generate_tests(metafunc):
         metafunc.parametrize("accel_name", [n for n in names if n != "reference"])
 
 
+def _launch_settings(name):
+    """Tiny launch settings for the cuda backend under the simulator (see the module docstring)."""
+    import accelerated
+
+    if name == "cuda" and accelerated.cuda_simulated():
+        from accelerated.cuda import config
+
+        return config.override(threads=2, tile=2, min_blocks=2)
+    return contextlib.nullcontext()
+
+
 @pytest.fixture
 def B(backend_name):
     """The backend under test (any of the selected ones, the reference included)."""
     import accelerated
 
-    return accelerated.backend(backend_name)
+    backend = accelerated.backend(backend_name)
+    with _launch_settings(backend_name):
+        yield backend
 
 
 @pytest.fixture
@@ -81,7 +102,9 @@ def A(accel_name):
     """An accelerated backend under test, to compare against the reference."""
     import accelerated
 
-    return accelerated.backend(accel_name)
+    backend = accelerated.backend(accel_name)
+    with _launch_settings(accel_name):
+        yield backend
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,183 @@
+"""The backend flag (``accelerated.backend``) and what every backend must expose."""
+
+import inspect
+import os
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+import accelerated
+import reference
+from reference import PRIMITIVES
+
+from . import tolerance as T
+from .conftest import _has_nvidia_driver
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _run(code, **env):
+    """Run ``code`` in a fresh interpreter (so Numba reads its settings anew); returns the completed process."""
+    full_env = {k: v for k, v in os.environ.items() if k != "SLIDESPEC_BACKEND"}
+    full_env.update(env)
+    return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], cwd=ROOT, env=full_env,
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_backend_default_reads_environment(monkeypatch):
+    """accelerated.backend(None) reads SLIDESPEC_BACKEND (case and spaces forgiven), then defaults to reference."""
+    monkeypatch.delenv("SLIDESPEC_BACKEND", raising=False)
+    assert accelerated.backend(None).name == "reference"
+    assert accelerated.backend().name == "reference"
+    monkeypatch.setenv("SLIDESPEC_BACKEND", " CPU ")
+    assert accelerated.backend(None).name == "cpu"
+    monkeypatch.setenv("SLIDESPEC_BACKEND", "reference")
+    assert accelerated.backend(None).name == "reference"
+
+
+def test_backend_unknown_name_lists_valid_ones(monkeypatch):
+    """accelerated.backend with an unknown name (argument or environment) raises ValueError listing the valid names."""
+    with pytest.raises(ValueError) as info:
+        accelerated.backend("gpu")
+    message = str(info.value)
+    assert message.startswith("backend: unknown backend 'gpu'")
+    assert all(repr(name) in message for name in ("reference", "cpu", "cuda"))
+    monkeypatch.setenv("SLIDESPEC_BACKEND", "numpy")
+    with pytest.raises(ValueError, match=r"\$SLIDESPEC_BACKEND.*'reference', 'cpu', 'cuda'"):
+        accelerated.backend(None)
+    with pytest.raises(ValueError, match="valid backends are"):
+        accelerated.backend(3)
+
+
+def test_backend_returns_a_backend_unchanged(B):
+    """accelerated.backend(a_backend) returns it unchanged, and a name always gives the same namespace."""
+    assert accelerated.backend(B) is B
+    assert accelerated.backend(B.name) is B
+    assert repr(B) == f"<slidespec backend {B.name!r}>"
+
+
+@pytest.mark.skipif(_has_nvidia_driver(), reason="a real GPU is present: the cuda backend loads")
+def test_backend_cuda_without_gpu_says_how_to_simulate():
+    """accelerated.backend("cuda") with no GPU and the simulator off raises an error naming NUMBA_ENABLE_CUDASIM=1."""
+    proc = _run("""
+        import accelerated
+        try:
+            accelerated.backend("cuda")
+        except Exception as exc:
+            print(type(exc).__name__ + ": " + str(exc))
+        else:
+            print("no error")
+        print(accelerated.available())
+    """, NUMBA_ENABLE_CUDASIM="0")
+    assert proc.returncode == 0, proc.stderr
+    first, second = proc.stdout.splitlines()[:2]
+    assert first.startswith("RuntimeError: backend 'cuda'") and "NUMBA_ENABLE_CUDASIM=1" in first
+    assert second == "['reference', 'cpu']"
+
+
+def test_backend_exposes_every_primitive_with_reference_signature(B):
+    """Every backend has every name of reference.PRIMITIVES, with the reference's signature, and to_device/to_host."""
+    for name in PRIMITIVES:
+        fn = getattr(B, name)
+        assert callable(fn)
+        assert inspect.signature(fn) == inspect.signature(getattr(reference, name)), name
+    assert callable(B.to_device) and callable(B.to_host)
+    with pytest.raises(AttributeError, match="has no function"):
+        B.no_such_primitive
+
+
+def test_backend_to_device_to_host_round_trip(B):
+    """to_host(to_device(a)) gives back a's values, shape and dtype (a strided view and a 0-d scalar included)."""
+    for dtype in (np.float32, np.float64):
+        a = np.arange(12, dtype=dtype).reshape(3, 4)[:, ::2]
+        back = B.to_host(B.to_device(a))
+        assert isinstance(back, np.ndarray) and back.dtype == dtype
+        np.testing.assert_array_equal(back, a)
+        s = B.to_host(B.to_device(np.asarray(2.5, dtype=dtype)))
+        assert np.ndim(s) == 0 and np.asarray(s).dtype == dtype and float(s) == 2.5
+
+
+def test_backend_device_arrays_round_trip_through_primitives(A, R):
+    """Primitives given to_device arrays return what the host call returns, after to_host.
+
+    cuda keeps the results on the device; elsewhere to_device is the identity.
+    """
+    x = np.array([[1.0, 2.0], [3.0, -1.0], [0.5, 0.25]])
+    w, b = np.array([0.5, -1.5]), np.asarray(0.25)
+    y_dev, cache = A.linear_forward(A.to_device(x), A.to_device(w), A.to_device(b))
+    y_host, cache_h = A.linear_forward(x, w, b)
+    np.testing.assert_array_equal(A.to_host(y_dev), y_host)
+    dy = np.array([1.0, -2.0, 0.5])
+    for g_dev, g_host in zip(A.linear_backward(A.to_device(dy), cache), A.linear_backward(dy, cache_h)):
+        np.testing.assert_array_equal(np.asarray(A.to_host(g_dev)), np.asarray(g_host))
+    y_hat = np.array([1.0, 0.0, 2.0])
+    p_dev, L_dev = A.network_epoch(A.to_device(x), A.to_device(y_hat), A.to_device(w), A.to_device(b),
+                                   batch_size=2, eta=0.1)
+    p_ref, L_ref = R.network_epoch(x, y_hat, w, b, batch_size=2, eta=0.1)
+    p_bound, L_bound = T.network_epoch(x, y_hat, (w, b), None, 2, 0.1)
+    T.assert_close(f"{A.name}.network_epoch losses", np.asarray(A.to_host(L_dev)), L_ref, L_bound)
+    for k, (p, q, bd) in enumerate(zip(p_dev, p_ref, p_bound)):
+        T.assert_close(f"{A.name}.network_epoch param {k}", np.asarray(A.to_host(p)), np.asarray(q), bd)
+
+
+def test_backend_import_compiles_nothing():
+    """Importing accelerated, accelerated.cpu and accelerated.cuda compiles no kernel.
+
+    In a fresh interpreter, every Numba dispatcher in the packages has no compiled signature after import.
+    """
+    proc = _run("""
+        import sys, types
+        import accelerated, accelerated.cpu
+        try:
+            import accelerated.cuda
+        except Exception as exc:
+            print("cuda not importable:", exc, file=sys.stderr)
+        from numba.core.dispatcher import Dispatcher
+        try:
+            from numba.cuda.dispatcher import CUDADispatcher
+        except Exception:
+            CUDADispatcher = ()
+        found, compiled = 0, []
+        for mod_name, mod in list(sys.modules.items()):
+            if not mod_name.startswith("accelerated") or not isinstance(mod, types.ModuleType):
+                continue
+            for attr, obj in vars(mod).items():
+                if isinstance(obj, Dispatcher):
+                    found += 1
+                    if obj.signatures:
+                        compiled.append(f"{mod_name}.{attr}: {obj.signatures}")
+                elif CUDADispatcher and isinstance(obj, CUDADispatcher):
+                    found += 1
+                    if obj.overloads:
+                        compiled.append(f"{mod_name}.{attr}: {list(obj.overloads)}")
+        print(found)
+        print(compiled)
+    """)
+    assert proc.returncode == 0, proc.stderr
+    found, compiled = proc.stdout.splitlines()[-2:]
+    assert int(found) > 0, "no Numba dispatcher found in accelerated.cpu: the check would be vacuous"
+    assert compiled == "[]", f"compiled at import: {compiled}"
+
+
+def test_backend_device_arrays_bad_input_same_error(A, R):
+    """Device arrays get the reference's ValueError text for the same bad input.
+
+    Rank, mismatched D, dtype and upstream-gradient shape, handed over with to_device.
+    """
+    from .helpers import error_of
+
+    x3 = np.zeros((3, 28, 28))
+    x, w = np.ones((3, 2)), np.ones(3)
+    cases = [("linear_forward", (x3, np.ones(28), 0.0)), ("linear_forward", (x, w, 0.0)),
+             ("mse", (np.ones(3), np.ones(3, np.float32))), ("relu_forward", (np.arange(3),)),
+             ("gd_step", (np.ones(2), np.ones(3), 0.1))]
+    for name, args in cases:
+        want = error_of(getattr(R, name), *args)
+        got = error_of(getattr(A, name), *[A.to_device(a) if isinstance(a, np.ndarray) else a for a in args])
+        assert got == want, f"{A.name}.{name} with device arrays says {got!r}; the reference says {want!r}"
+    _, cache = A.linear_forward(A.to_device(x), A.to_device(np.ones(2)), 0.0)
+    got = error_of(A.linear_backward, A.to_device(np.ones(4)), cache)
+    assert got == "linear_backward: dy must be (3,) like the forward's output; got (4,)"

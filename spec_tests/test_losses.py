@@ -1,0 +1,231 @@
+"""Losses: MSE, MAE and the loss surface (``reference.losses``)."""
+
+import numpy as np
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+import reference
+from reference.gradcheck import numeric_gradient
+
+from . import strategies as S
+from . import tolerance as T
+from .helpers import assert_dtype, call_pure
+
+FD_RTOL = 1e-7
+FD_KINK_GAP = 1e-3
+
+
+@st.composite
+def loss_case(draw, max_size, dtype=None, lim=100.0, layout=None):
+    """(y, y_hat, reduction): two arrays of one drawn shape (rank 0 to 2)."""
+    dtype = draw(S.dtypes()) if dtype is None else np.dtype(dtype)
+    rank = draw(st.integers(0, 2))
+    shape = tuple(draw(S.dims(max_size)) for _ in range(rank))
+    y = draw(S.arrays(dtype, shape, lim, layout=layout))
+    y_hat = draw(S.arrays(dtype, shape, lim, layout=layout))
+    return y, y_hat, draw(st.sampled_from(["mean", "sum"]))
+
+
+def _compare(A, R, name, case):
+    y, y_hat, reduction = case
+    L, g = getattr(A, name)(y, y_hat, reduction=reduction)
+    L_ref, g_ref = getattr(R, name)(y, y_hat, reduction=reduction)
+    L_bound, g_bound = getattr(T, name)(y, y_hat, reduction)
+    assert isinstance(L, np.generic), f"{A.name}.{name}: L must be a NumPy scalar; got {type(L).__name__}"
+    T.assert_close(f"{A.name}.{name} L", L, L_ref, L_bound)
+    T.assert_close(f"{A.name}.{name} dL/dy", g, g_ref, g_bound)
+
+
+def test_mse_matches_reference(A, R):
+    """mse's (L, dL/dy) agree with the reference within an N-term sum of squared residuals, both reductions."""
+    @S.for_backend(A)
+    @given(case=loss_case(S.max_dim(A)))
+    def check(case):
+        _compare(A, R, "mse", case)
+    check()
+
+
+def test_mae_matches_reference(A, R):
+    """mae's (L, dL/dy) agree with the reference within an N-term sum of |residuals| (the sign is exact)."""
+    @S.for_backend(A)
+    @given(case=loss_case(S.max_dim(A)))
+    def check(case):
+        _compare(A, R, "mae", case)
+    check()
+
+
+def _fd(name, y, y_hat, reduction):
+    fn = getattr(reference, name)
+    _, g = fn(y, y_hat, reduction=reduction)
+    numeric = numeric_gradient(lambda t: fn(t, y_hat, reduction=reduction)[0], y)
+    scale = max(np.abs(g).max(), np.abs(numeric).max(), 1.0)
+    assert np.abs(g - numeric).max() / scale < FD_RTOL
+
+
+def test_mse_gradient_finite_differences():
+    """mse's dL/dy equals the central difference of L in float64, both reductions.
+
+    Relative error < 1e-7, scale: the larger gradient or 1.
+
+    Concept: backprop.numeric, loss.mse.
+    """
+    @given(case=loss_case(5, dtype=np.float64, lim=3.0, layout="C"))
+    def check(case):
+        _fd("mse", *case)
+    check()
+
+
+def test_mae_gradient_finite_differences():
+    """mae's dL/dy equals the central difference of L in float64 away from the kink.
+
+    |y - y_hat| > 1e-3; relative error < 1e-7, scale: the larger gradient or 1.
+
+    Concept: backprop.numeric, loss.mae.
+    """
+    @given(case=loss_case(5, dtype=np.float64, lim=3.0, layout="C"))
+    def check(case):
+        y, y_hat, _ = case
+        assume(np.all(np.abs(y - y_hat) > FD_KINK_GAP))
+        _fd("mae", *case)
+    check()
+
+
+def test_mse_nonnegative_and_zero_only_at_equality(B):
+    """mse(y, y_hat) >= 0, and = 0 exactly when y == y_hat (with a zero gradient there).
+
+    Concept: loss.mse.
+    """
+    @S.for_backend(B)
+    @given(case=loss_case(S.max_dim(B), lim=1e3))
+    def check(case):
+        y, y_hat, reduction = case
+        L, _ = B.mse(y, y_hat, reduction=reduction)
+        assert L >= 0
+        assert (L == 0) == bool(np.all(y == y_hat))
+        L0, g0 = B.mse(y, np.array(y, copy=True), reduction=reduction)
+        assert L0 == 0 and np.all(g0 == 0)
+    check()
+
+
+def test_mae_nonnegative_and_zero_only_at_equality(B):
+    """mae(y, y_hat) >= 0, and = 0 exactly when y == y_hat (with the subgradient 0 there).
+
+    Concept: loss.mae.
+    """
+    @S.for_backend(B)
+    @given(case=loss_case(S.max_dim(B), lim=1e3))
+    def check(case):
+        y, y_hat, reduction = case
+        L, _ = B.mae(y, y_hat, reduction=reduction)
+        assert L >= 0
+        assert (L == 0) == bool(np.all(y == y_hat))
+        L0, g0 = B.mae(y, np.array(y, copy=True), reduction=reduction)
+        assert L0 == 0 and np.all(g0 == 0)
+    check()
+
+
+def test_mse_sum_is_n_times_mean(B):
+    """mse with reduction="sum" (001's form) is N times the mean (000's form), within rounding.
+
+    Concept: loss.mse, loss.total.
+    """
+    y = np.array([1.0, 2.0, 4.0, -1.0, 0.5])
+    y_hat = np.array([0.0, 2.5, 3.0, 1.0, 0.5])
+    for dtype in S.DTYPES:
+        L_mean, g_mean = B.mse(y.astype(dtype), y_hat.astype(dtype))
+        L_sum, g_sum = B.mse(y.astype(dtype), y_hat.astype(dtype), reduction="sum")
+        assert L_sum == dtype.type(1 + 0.25 + 1 + 4 + 0) and L_mean == dtype.type(6.25 / 5)
+        np.testing.assert_allclose(g_sum, 5 * g_mean, rtol=4 * T.u_of(dtype))
+
+
+def test_mae_worked_values(B):
+    """mae of a small hand-computed case: |1-0| + |2-2.5| + |4-3| + |-1-1| = 4.5, mean 0.9; gradient sign/N."""
+    y = np.array([1.0, 2.0, 4.0, -1.0, 0.5])
+    y_hat = np.array([0.0, 2.5, 3.0, 1.0, 0.5])
+    for dtype in S.DTYPES:
+        L, g = B.mae(y.astype(dtype), y_hat.astype(dtype))
+        assert L == dtype.type(0.9)
+        np.testing.assert_array_equal(g, np.array([1, -1, 1, -1, 0], dtype=dtype) / dtype.type(5))
+
+
+@st.composite
+def surface_case(draw, max_size):
+    dtype = draw(S.dtypes())
+    N = draw(S.dims(max_size))
+    x1 = draw(S.arrays(dtype, (N,), 10.0))
+    y_hat = draw(S.arrays(dtype, (N,), 10.0))
+    w_grid = draw(S.arrays(dtype, (draw(S.dims(max_size)),), 3.0))
+    b_grid = draw(S.arrays(dtype, (draw(S.dims(max_size)),), 3.0))
+    return x1, y_hat, w_grid, b_grid, draw(st.sampled_from(["mse", "mae"]))
+
+
+def test_loss_surface_matches_reference(A, R):
+    """loss_surface agrees with the reference cell by cell within the mse/mae bound of y = b + w x1."""
+    @S.for_backend(A)
+    @given(case=surface_case(S.max_dim(A, 6)))
+    def check(case):
+        got = A.loss_surface(*case[:4], loss=case[4])
+        want = R.loss_surface(*case[:4], loss=case[4])
+        T.assert_close(f"{A.name}.loss_surface", got, want, T.loss_surface(*case))
+    check()
+
+
+def test_loss_surface_equals_loss_of_each_cell(B):
+    """loss_surface[i, j] is the mse/mae of y = b_grid[i] + w_grid[j] x1 (the layout contour() expects)."""
+    x1 = np.array([1.0, 2.0, 3.0, 5.0])
+    y_hat = np.array([2.0, 2.5, 4.0, 7.0])
+    w_grid = np.array([0.0, 0.5, 1.0])
+    b_grid = np.array([-1.0, 0.0, 1.0, 2.0])
+    for dtype in S.DTYPES:
+        for loss in ("mse", "mae"):
+            L = B.loss_surface(x1.astype(dtype), y_hat.astype(dtype), w_grid.astype(dtype),
+                               b_grid.astype(dtype), loss=loss)
+            assert L.shape == (4, 3) and L.dtype == dtype
+            for i, b in enumerate(b_grid):
+                for j, w in enumerate(w_grid):
+                    want, _ = getattr(reference, loss)((b + w * x1).astype(dtype), y_hat.astype(dtype))
+                    assert abs(float(L[i, j]) - float(want)) <= 8 * T.u_of(dtype) * abs(float(want))
+
+
+def test_mse_mae_loss_surface_pure_and_dtype(B):
+    """mse, mae and loss_surface keep the dtype (L a NumPy scalar), keep dL/dy's shape, change no input."""
+    for dtype in S.DTYPES:
+        y = np.linspace(-2, 2, 10, dtype=dtype)[::2]
+        y_hat = np.linspace(0, 1, 5, dtype=dtype)[::-1]
+        for name in ("mse", "mae"):
+            L, g = call_pure(B, name, y, y_hat)
+            assert isinstance(L, np.generic)
+            assert_dtype(name, (L, g), dtype)
+            assert g.shape == y.shape
+        surface = call_pure(B, "loss_surface", y, y_hat, y[:3], y_hat[:2])
+        assert_dtype("loss_surface", surface, dtype)
+        assert surface.shape == (2, 3)
+
+
+def test_loss_surface_minimum_at_closed_form(B):
+    """loss_surface's smallest cell on a grid around closed_form's (w*, b*) is the centre.
+
+    The slide's 2021 views (x1 = the day before), a 21 x 21 grid; the centre's value is the MSE there (000 / 004:
+    the error surface's lowest point is the least-squares fit). The grid steps (1e-3 and 5 views in float64,
+    10x that in float32) make every other cell higher by more than the tolerance, which is checked.
+
+    Concept: loss.surface, opt.closed_form.
+    """
+    from reference.data import load_views
+
+    views = load_views(2021)["views"]
+    x1, y_hat = views[:-1], views[1:]
+    for dtype, dw, db in ((np.float64, 1e-3, 5.0), (np.float32, 1e-2, 50.0)):
+        w_star, b_star = reference.closed_form(x1[:, None], y_hat)           # float64 optimum
+        k = np.arange(-10, 11)
+        w_grid = (w_star[0] + k * dw).astype(dtype)
+        b_grid = (b_star + k * db).astype(dtype)
+        L = B.loss_surface(x1.astype(dtype), y_hat.astype(dtype), w_grid, b_grid)
+        bound = T.loss_surface(x1.astype(dtype), y_hat.astype(dtype), w_grid, b_grid)
+        # the exact surface, in float64 from the grid actually used: the centre must win by a margin
+        exact = np.array([[np.mean((b + w * x1 - y_hat) ** 2) for w in w_grid.astype(float)]
+                          for b in b_grid.astype(float)])
+        others = np.delete(exact.ravel(), exact.size // 2)
+        assert others.min() - exact[10, 10] > 2 * bound.tol.max(), "the grid is too fine for this dtype"
+        assert np.unravel_index(np.argmin(L), L.shape) == (10, 10)
+        assert abs(float(L[10, 10]) - exact[10, 10]) <= bound.tol[10, 10]

@@ -1,0 +1,450 @@
+"""Optimization: the closed form, gradient descent and mini-batch epochs (``reference.optimize``)."""
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+import reference
+from reference.data import batches, load_views
+
+from . import strategies as S
+from . import tolerance as T
+from .helpers import assert_dtype, call_pure
+from .test_network import network_case
+
+
+# -- closed form ----------------------------------------------------------------------------------
+@st.composite
+def regression_case(draw, max_size, dtype=None, max_cond=1e4):
+    """(x, y_hat): x (N, D) with N >= D + 1 and [x, 1] well conditioned (cond <= max_cond)."""
+    dtype = draw(S.dtypes()) if dtype is None else np.dtype(dtype)
+    D = draw(S.dims(min(max_size, 4)))
+    N = draw(st.integers(D + 1, D + 1 + max_size))
+    x = draw(S.arrays(dtype, (N, D), 10.0))
+    y_hat = draw(S.arrays(dtype, (N,), 100.0))
+    X = np.column_stack([x.astype(np.float64), np.ones(N)])
+    assume(np.linalg.cond(X) < max_cond)
+    return x, y_hat
+
+
+def test_closed_form_matches_reference(A, R):
+    """closed_form agrees with the reference within the normal equations' perturbation bound.
+
+    X^T X formed in float64, then the rounding to the input dtype.
+    """
+    @S.for_backend(A)
+    @given(case=regression_case(S.max_dim(A, 6)))
+    def check(case):
+        x, y_hat = case
+        w, b = A.closed_form(x, y_hat)
+        w_ref, b_ref = R.closed_form(x, y_hat)
+        w_bound, b_bound = T.closed_form(x, y_hat)
+        T.assert_close(f"{A.name}.closed_form w", w, w_ref, w_bound)
+        T.assert_close(f"{A.name}.closed_form b", b, b_ref, b_bound)
+    check()
+
+
+def test_closed_form_matches_lstsq(B):
+    """closed_form equals numpy.linalg.lstsq on [x, 1] (004, "Closed-form Solution").
+
+    Within the normal equations' perturbation bound, which covers lstsq's smaller error.
+
+    Concept: opt.closed_form.
+    """
+    @S.for_backend(B)
+    @given(case=regression_case(S.max_dim(B, 6)))
+    def check(case):
+        x, y_hat = case
+        w, b = B.closed_form(x, y_hat)
+        X = np.column_stack([x.astype(np.float64), np.ones(x.shape[0])])
+        theta, *_ = np.linalg.lstsq(X, y_hat.astype(np.float64), rcond=None)
+        w_bound, b_bound = T.closed_form(x, y_hat)
+        assert np.all(np.abs(w.astype(np.float64) - theta[:-1]) <= w_bound.tol)
+        assert abs(float(b) - theta[-1]) <= b_bound.tol
+    check()
+
+
+def test_closed_form_gradient_is_zero_there(B):
+    """At closed_form's (w*, b*) the MSE gradient vanishes: linear_backward(mse'(y)) is 0 to rounding."""
+    @S.for_backend(B)
+    @given(case=regression_case(S.max_dim(B, 6), dtype=np.float64))
+    def check(case):
+        x, y_hat = case
+        w, b = B.closed_form(x, y_hat)
+        y, cache = reference.linear_forward(x, w, b)
+        _, dL_dy = reference.mse(y, y_hat)
+        _, dw, db = reference.linear_backward(dL_dy, cache)
+        # The exact gradient at theta* + dtheta is (2/N) X^T X dtheta, with |dtheta| bounded by
+        # closed_form's bound; the computed gradient adds its own rounding (the engine's bound).
+        w_bound, b_bound = T.closed_form(x, y_hat)
+        X = np.column_stack([x, np.ones(x.shape[0])])
+        slack = 2 * np.linalg.norm(X.T @ X, 2) / x.shape[0] * np.hypot(w_bound.e[0], b_bound.e)
+        _, g_bound = T.mse(T.linear_forward(x, w, b), y_hat)
+        _, dw_bound, db_bound = T.linear_backward(g_bound, x, w)
+        assert np.all(np.abs(dw) <= slack + dw_bound.e) and abs(db) <= slack + db_bound.e
+    check()
+
+
+def test_closed_form_pure_and_dtype(B):
+    """closed_form returns w in x's dtype and b a NumPy scalar of it, changing no input."""
+    for dtype in S.DTYPES:
+        x = np.array([[1.0, 0.0, 2.0, 1.0, 3.0], [0.0, 1.0, 1.0, 2.0, 5.0]], dtype=dtype).T
+        y_hat = np.array([1.0, 2.0, 4.0, 5.0, 9.0, 0.0], dtype=dtype)[:5]
+        w, b = call_pure(B, "closed_form", x, y_hat)
+        assert_dtype("closed_form", (w, b), dtype)
+        assert w.shape == (2,) and isinstance(b, np.generic)
+
+
+# -- gradient descent step ------------------------------------------------------------------------
+@st.composite
+def step_case(draw, max_size):
+    theta = draw(S.tensors(max_size, lim=10.0))
+    g = draw(S.arrays(theta.dtype, theta.shape, 10.0))
+    eta = draw(st.floats(1e-4, 2.0))
+    return theta, g, eta
+
+
+def test_gd_step_matches_reference(A, R):
+    """gd_step agrees with the reference within eta's rounding, one product and one difference."""
+    @S.for_backend(A)
+    @given(case=step_case(S.max_dim(A)))
+    def check(case):
+        theta, g, eta = case
+        T.assert_close(f"{A.name}.gd_step", A.gd_step(theta, g, eta), R.gd_step(theta, g, eta),
+                       T.gd_step(theta, g, eta))
+    check()
+
+
+def test_gd_step_is_theta_minus_eta_g(B):
+    """gd_step(theta, g, eta) = theta - eta g (000, "theta^1 <- theta^0 - eta g"), on exact values.
+
+    Concept: gd.step.
+    """
+    for dtype in S.DTYPES:
+        theta = np.array([1.0, -2.0, 0.5], dtype=dtype)
+        g = np.array([4.0, 8.0, -2.0], dtype=dtype)
+        np.testing.assert_array_equal(B.gd_step(theta, g, 0.25), np.array([0.0, -4.0, 1.0], dtype=dtype))
+        out = B.gd_step(np.asarray(15.0, dtype=dtype), np.asarray(4.0, dtype=dtype), 0.5)
+        assert np.ndim(out) == 0 and np.asarray(out).dtype == dtype and float(out) == 13.0
+
+
+def test_gd_step_does_not_mutate(B):
+    """gd_step returns a new array and leaves theta and g unchanged (any layout), keeping the dtype."""
+    @S.for_backend(B)
+    @given(case=step_case(S.max_dim(B)))
+    def check(case):
+        theta, g, eta = case
+        out = call_pure(B, "gd_step", theta, g, eta)
+        assert_dtype("gd_step", out, theta.dtype)
+        assert np.shape(out) == theta.shape
+        if isinstance(out, np.ndarray) and out.ndim:
+            assert not np.shares_memory(out, theta) and not np.shares_memory(out, g)
+    check()
+
+
+# -- gradient descent on the linear model ---------------------------------------------------------
+@st.composite
+def gd_case(draw, max_size, dtype=None, loss=None):
+    dtype = draw(S.dtypes()) if dtype is None else np.dtype(dtype)
+    N, D = draw(S.dims(max_size)), draw(S.dims(3))
+    x = draw(S.arrays(dtype, (N, D), 2.0))
+    y_hat = draw(S.arrays(dtype, (N,), 4.0))
+    w = draw(S.arrays(dtype, (D,), 2.0))
+    b = draw(S.values(dtype, 2.0))
+    eta = draw(st.floats(1e-3, 0.1))
+    steps = draw(st.integers(0, 5))
+    loss = draw(st.sampled_from(["mse", "mae"])) if loss is None else loss
+    return x, y_hat, w, b, eta, steps, loss
+
+
+def test_linear_gd_matches_reference(A, R):
+    """linear_gd's (w_path, b_path, L_path) agree with the reference within the replayed bound.
+
+    Every step replayed: forward, loss, backward, update.
+    """
+    @S.for_backend(A)
+    @given(case=gd_case(S.max_dim(A)))
+    def check(case):
+        x, y_hat, w, b, eta, steps, loss = case
+        try:
+            bounds = T.linear_gd(x, y_hat, w, b, eta, steps, loss)
+        except T.Ambiguous:
+            assume(False)
+        got = A.linear_gd(x, y_hat, w, b, eta, steps, loss=loss)
+        want = R.linear_gd(x, y_hat, w, b, eta, steps, loss=loss)
+        for label, g, r, bd in zip(("w_path", "b_path", "L_path"), got, want, bounds):
+            T.assert_close(f"{A.name}.linear_gd[{loss}] {label}", g, r, bd)
+    check()
+
+
+def test_linear_gd_path_starts_at_initial_values(B):
+    """linear_gd returns steps + 1 rows, row 0 the initial (w, b), and L_path[t] the loss at row t."""
+    @S.for_backend(B)
+    @given(case=gd_case(S.max_dim(B)))
+    def check(case):
+        x, y_hat, w, b, eta, steps, loss = case
+        w_path, b_path, L_path = call_pure(B, "linear_gd", x, y_hat, w, b, eta, steps, loss=loss)
+        assert_dtype("linear_gd", (w_path, b_path, L_path), x.dtype)
+        assert w_path.shape == (steps + 1, w.size) and b_path.shape == L_path.shape == (steps + 1,)
+        np.testing.assert_array_equal(w_path[0], w)
+        assert b_path[0] == x.dtype.type(b)
+        for t in range(steps + 1):
+            y, _ = reference.linear_forward(x, w_path[t], b_path[t])
+            L, _ = getattr(reference, loss)(y, y_hat)
+            L_bound = T.loss_value(loss, T.linear_forward(x, w_path[t], b_path[t]), y_hat)
+            assert abs(float(L_path[t]) - float(L)) <= L_bound.tol
+    check()
+
+
+def test_linear_gd_loss_never_increases_below_critical_eta(B):
+    """linear_gd lowers the MSE at every step when eta is below 1 / lambda_max of its Hessian.
+
+    float64; ties within the rounding of L allowed.
+
+    Concept: gd.loop.
+    """
+    @S.for_backend(B)
+    @given(case=gd_case(S.max_dim(B), dtype=np.float64, loss="mse"), frac=st.floats(0.05, 0.95))
+    def check(case, frac):
+        x, y_hat, w, b, _, steps, _ = case
+        X = np.column_stack([x, np.ones(x.shape[0])])
+        hess_max = 2 * np.linalg.eigvalsh(X.T @ X / x.shape[0]).max()
+        eta, steps = frac / hess_max, max(steps, 1)
+        _, _, L_path = B.linear_gd(x, y_hat, w, b, eta, steps)
+        _, _, L_bound = T.linear_gd(x, y_hat, w, b, eta, steps)       # rounding of each L_t, and of the path
+        assert np.all(np.diff(L_path) <= L_bound.tol[:-1] + L_bound.tol[1:])
+    check()
+
+
+def _views_regression():
+    """The 2021 table as (x1 = the day before, y = the day), standardised."""
+    views = load_views(2021)["views"]
+    x1, y = views[:-1], views[1:]
+    mx, sx, my, sy = x1.mean(), x1.std(), y.mean(), y.std()
+    return x1, y, (x1 - mx) / sx, (y - my) / sy, (mx, sx, my, sy)
+
+
+def test_linear_gd_converges_to_closed_form(B):
+    """linear_gd on the slide's 2021 views converges to closed_form's (w*, b*).
+
+    x1 = the day before, standardised; eta = 0.4, 30 steps. The standardised problem has Hessian 2I, so each
+    step shrinks the error by 1 - 2 eta = 0.2 and 30 steps leave 0.2**30 ~ 1e-21 of it: float64 then agrees to
+    1e-12 in standard units, and in views within closed_form's own rounding bound; the loss never rises.
+
+    Concept: gd.loop, opt.closed_form, data.views.
+    """
+    x1, y, xs, ys, (mx, sx, my, sy) = _views_regression()
+    w_path, b_path, L_path = B.linear_gd(xs[:, None], ys, np.zeros(1), 0.0, 0.4, 30)
+    w_std, b_std = B.closed_form(xs[:, None], ys)
+    assert abs(w_path[-1, 0] - w_std[0]) <= 1e-12 and abs(b_path[-1] - b_std) <= 1e-12
+    # back to views: y = my + sy (w_std (x1 - mx) / sx + b_std)
+    w, b = B.closed_form(x1[:, None], y)
+    w_gd = sy * w_path[-1, 0] / sx
+    b_gd = my + sy * b_path[-1] - w_gd * mx
+    w_bound, b_bound = T.closed_form(x1[:, None], y)
+    assert abs(w_gd - w[0]) <= w_bound.tol[0] and abs(b_gd - b) <= b_bound.tol
+    # The loss never rises by more than its own rounding, (N + 3) u L per evaluation, twice.
+    assert np.all(np.diff(L_path) <= 2 * (xs.size + 3) * T.u_of(np.float64) * L_path[:-1])
+
+
+def test_linear_gd_converges_to_closed_form_float32(B):
+    """linear_gd in float32 stops within rounding of the closed form.
+
+    The gradient at the optimum is computed with error g_err <= (N + 3) u (2 / N) sum_n (|x_n| + 1)(|y_n| +
+    |w* x_n| + |b*|), which moves the stationary point by g_err / 2 (the Hessian is 2I); an update smaller
+    than u |theta| rounds away, stalling up to u |theta| / (2 eta) short.
+    """
+    _, _, xs, ys, _ = _views_regression()
+    xs32, ys32 = xs.astype(np.float32), ys.astype(np.float32)
+    eta = 0.4
+    w_path, b_path, _ = B.linear_gd(xs32[:, None], ys32, np.zeros(1, np.float32), 0.0, eta, 30)
+    x, y = xs32.astype(np.float64), ys32.astype(np.float64)
+    w_std, b_std = reference.closed_form(x[:, None], y)
+    u, N = T.u_of(np.float32), x.size
+    g_err = (N + 3) * u * (2 / N) * np.sum((np.abs(x) + 1) * (np.abs(y) + abs(w_std[0] * x) + abs(b_std)))
+    theta = max(abs(w_std[0]), abs(b_std))
+    tol = g_err / 2 + u * theta / (2 * eta) + u * theta
+    assert abs(float(w_path[-1, 0]) - w_std[0]) <= tol and abs(float(b_path[-1]) - b_std) <= tol
+
+
+# -- mini-batch epochs ------------------------------------------------------------------------------
+@st.composite
+def epoch_case(draw, max_size, dtype=None, full_batch=False, max_hidden=3):
+    """(x, y_hat, params, order, batch_size, eta, activation, loss) for a small network."""
+    n_hidden = draw(st.integers(0, max_hidden))
+    x, params, _, act = draw(network_case(max_size, dtype=dtype, n_hidden=n_hidden, lim=1.0))
+    N = x.shape[0]
+    y_hat = draw(S.arrays(x.dtype, (N,), 2.0))
+    order = draw(st.one_of(st.none(), st.permutations(range(N)).map(lambda p: np.array(p, dtype=np.int64))))
+    batch_size = N if full_batch else draw(st.integers(1, N + 1))
+    eta = draw(st.floats(1e-3, 0.2))
+    loss = draw(st.sampled_from(["mse", "mae"]))
+    return x, y_hat, params, order, batch_size, eta, act, loss
+
+
+def _epoch_bounds(case):
+    x, y_hat, params, order, batch_size, eta, act, loss = case
+    try:
+        return T.network_epoch(x, y_hat, params, order, batch_size, eta, act, loss)
+    except T.Ambiguous:
+        assume(False)
+
+
+def test_network_epoch_matches_reference(A, R):
+    """network_epoch's parameters and batch losses agree with the reference within the replayed bound.
+
+    Any order, batch size 1 .. N + 1, 0 to 3 hidden layers (2 in the CUDA simulator), every activation and loss.
+    """
+    @S.for_backend(A)
+    @given(case=epoch_case(S.max_dim(A, 5), max_hidden=2 if S.simulated(A) else 3))
+    def check(case):
+        x, y_hat, params, order, batch_size, eta, act, loss = case
+        p_bounds, L_bound = _epoch_bounds(case)
+        kw = dict(order=order, batch_size=batch_size, eta=eta, activation=act, loss=loss)
+        got_p, got_L = A.network_epoch(x, y_hat, *params, **kw)
+        want_p, want_L = R.network_epoch(x, y_hat, *params, **kw)
+        T.assert_close(f"{A.name}.network_epoch losses", got_L, want_L, L_bound)
+        assert len(got_p) == len(params)
+        for k, (g, r, bd) in enumerate(zip(got_p, want_p, p_bounds)):
+            T.assert_close(f"{A.name}.network_epoch[{act}, {loss}, B={batch_size}] param {k}", g, r, bd)
+    check()
+
+
+def test_network_epoch_is_a_loop_over_batches(B):
+    """network_epoch is forward, loss, backward and gd_step for each batch of data.batches.
+
+    000 "1 epoch = see all the batches once", written out with the backend's own primitives.
+
+    Concept: batch.minibatch, batch.epoch.
+    """
+    @S.for_backend(B)
+    @given(case=epoch_case(S.max_dim(B, 5)))
+    def check(case):
+        x, y_hat, params, order, batch_size, eta, act, loss = case
+        p_bounds, L_bound = _epoch_bounds(case)
+        got_p, got_L = B.network_epoch(x, y_hat, *params, order=order, batch_size=batch_size, eta=eta,
+                                       activation=act, loss=loss)
+        p, losses = params, []
+        for batch in batches(np.arange(x.shape[0]) if order is None else order, batch_size):
+            y, cache = B.network_forward(x[batch], *p, activation=act)
+            L, dL_dy = getattr(B, loss)(y, y_hat[batch])
+            _, *grads = B.network_backward(dL_dy, cache)
+            p = tuple(B.gd_step(t, g, eta) for t, g in zip(p, grads))
+            losses.append(L)
+        T.assert_close(f"{B.name}.network_epoch losses", got_L, np.array(losses, dtype=x.dtype), L_bound)
+        for k, (g, r, bd) in enumerate(zip(got_p, p, p_bounds)):
+            T.assert_close(f"{B.name}.network_epoch param {k}", g, np.asarray(r), bd)
+    check()
+
+
+def test_network_epoch_full_batch_is_one_gd_step(B):
+    """network_epoch with batch_size = N makes exactly one full-batch gradient step.
+
+    One loss; for the linear model the same step as linear_gd's first (004 "batch.sizes").
+
+    Concept: batch.sizes, gd.step.
+    """
+    @S.for_backend(B)
+    @given(case=epoch_case(S.max_dim(B, 5), full_batch=True))
+    def check(case):
+        x, y_hat, params, order, batch_size, eta, act, loss = case
+        p_bounds, L_bound = _epoch_bounds(case)
+        got_p, got_L = B.network_epoch(x, y_hat, *params, order=order, batch_size=batch_size, eta=eta,
+                                       activation=act, loss=loss)
+        assert got_L.shape == (1,)
+        y, cache = B.network_forward(x, *params, activation=act)
+        L, dL_dy = getattr(B, loss)(y, y_hat)
+        _, *grads = B.network_backward(dL_dy, cache)
+        T.assert_close(f"{B.name}.network_epoch loss", got_L[0], L, L_bound[0])
+        for k, (g, t, gr, bd) in enumerate(zip(got_p, params, grads, p_bounds)):
+            T.assert_close(f"{B.name}.network_epoch param {k}", g, np.asarray(B.gd_step(t, gr, eta)), bd)
+        if len(params) == 2:                                        # no hidden layer: the linear model
+            w_path, b_path, _ = B.linear_gd(x, y_hat, params[0], params[1], eta, 1, loss=loss)
+            T.assert_close(f"{B.name}.network_epoch vs linear_gd w", got_p[0], w_path[1], p_bounds[0])
+            T.assert_close(f"{B.name}.network_epoch vs linear_gd b", got_p[1], b_path[1], p_bounds[1])
+    check()
+
+
+def test_network_epoch_order_none_is_given_order(B):
+    """network_epoch with order=None visits the examples as given: the same as order = arange(N)."""
+    rng = np.random.default_rng(3)
+    for dtype in S.DTYPES:
+        x = rng.normal(size=(7, 2)).astype(dtype)
+        y_hat = rng.normal(size=7).astype(dtype)
+        params = reference.training.init_params((2, 3), rng, activation="sigmoid", dtype=dtype)
+        a_p, a_L = B.network_epoch(x, y_hat, *params, batch_size=3, eta=0.1)
+        b_p, b_L = B.network_epoch(x, y_hat, *params, order=np.arange(7), batch_size=3, eta=0.1)
+        p_bounds, L_bound = T.network_epoch(x, y_hat, params, None, 3, 0.1)
+        T.assert_close("losses", a_L, b_L, L_bound)
+        for g, r, bd in zip(a_p, b_p, p_bounds):
+            T.assert_close("params", g, r, bd)
+
+
+def test_network_epoch_pure_and_dtype(B):
+    """network_epoch changes no input and returns new parameters and ceil(N / B) losses in the dtype."""
+    rng = np.random.default_rng(4)
+    for dtype in S.DTYPES:
+        x = rng.normal(size=(2, 5)).astype(dtype).T                    # (5, 2), a transposed view
+        y_hat = rng.normal(size=10).astype(dtype)[::2]
+        params = reference.training.init_params((2, 3, 2), rng, activation="relu", dtype=dtype)
+        order = rng.permutation(5)
+        for batch_size in (1, 2, 5, 8):
+            new, losses = call_pure(B, "network_epoch", x, y_hat, *params, order=order,
+                                    batch_size=batch_size, eta=0.05, activation="relu")
+            assert len(new) == len(params)
+            assert_dtype("network_epoch", (new, losses), dtype)
+            assert losses.shape == (math.ceil(5 / batch_size),)
+            assert [np.shape(p) for p in new] == [np.shape(p) for p in params]
+            for p, q in zip(new, params):
+                if isinstance(p, np.ndarray) and p.ndim:
+                    assert not np.shares_memory(p, q), "network_epoch must return new arrays"
+
+
+def test_linear_gd_pure_and_dtype(B):
+    """linear_gd leaves its inputs unchanged and returns paths of the input dtype (both dtypes)."""
+    for dtype in S.DTYPES:
+        x = np.array([[1.0, 2.0], [3.0, -1.0], [0.5, 0.5]], dtype=dtype)[::-1]
+        y_hat = np.array([1.0, 0.0, 2.0], dtype=dtype)
+        w = np.array([0.1, 0.2], dtype=dtype)
+        out = call_pure(B, "linear_gd", x, y_hat, w, np.asarray(0.5, dtype=dtype), 0.01, 3)
+        assert_dtype("linear_gd", out, dtype)
+
+
+@pytest.mark.parametrize("loss", ["mse", "mae"])
+def test_linear_gd_zero_steps(B, loss):
+    """linear_gd with steps = 0 evaluates the loss at the initial values and makes no update."""
+    x = np.array([[1.0], [2.0], [3.0]])
+    y_hat = np.array([2.0, 4.0, 5.0])
+    w_path, b_path, L_path = B.linear_gd(x, y_hat, np.array([1.0]), 1.0, 0.1, 0, loss=loss)
+    assert w_path.tolist() == [[1.0]] and b_path.tolist() == [1.0]
+    assert L_path[0] == 2 / 3                     # residuals (0, -1, -1): both losses are 2/3
+
+
+@pytest.mark.parametrize("activation, dtype", [("sigmoid", np.float64), ("sigmoid", np.float32),
+                                               ("relu", np.float64)])
+def test_network_epoch_lecture_size_matches_reference(A, R, activation, dtype):
+    """network_epoch at a lecture-like size agrees with the reference within the replayed bound.
+
+    N = 256, D = 8, hidden 32 and 16, batches of 32, shuffled; not under the CUDA simulator. ReLU runs in
+    float64 only: in float32 at this size some ReLU argument lies within rounding of its kink, where two
+    correct backends may take different branches.
+    """
+    if S.simulated(A):
+        pytest.skip("lecture sizes are beyond the CUDA simulator")
+    from reference.training import init_params
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(256, 8)).astype(dtype)
+    y_hat = (x[:, 0] * x[:, 1] + np.sin(x[:, 2])).astype(dtype)
+    params = init_params((8, 32, 16), rng, activation=activation, dtype=dtype)
+    order = rng.permutation(256)
+    p_bounds, L_bound = T.network_epoch(x, y_hat, params, order, 32, 0.05, activation, "mse")
+    kw = dict(order=order, batch_size=32, eta=0.05, activation=activation)
+    got_p, got_L = A.network_epoch(x, y_hat, *params, **kw)
+    want_p, want_L = R.network_epoch(x, y_hat, *params, **kw)
+    T.assert_close(f"{A.name}.network_epoch losses", got_L, want_L, L_bound)
+    for k, (g, r, bd) in enumerate(zip(got_p, want_p, p_bounds)):
+        T.assert_close(f"{A.name}.network_epoch[{activation}] param {k}", g, r, bd)
