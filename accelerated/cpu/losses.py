@@ -1,0 +1,185 @@
+r"""Losses on the CPU: :mod:`reference.losses`, compiled with Numba.
+
+What is fused, and why:
+
+* :func:`~accelerated.cpu.losses.mse` and :func:`~accelerated.cpu.losses.mae` compute the loss and
+  its gradient :math:`\partial L/\partial y` in one pass over ``(y, y_hat)`` — the
+  reference makes four or five passes, each with a temporary. The loss is summed in float64 and
+  rounded to the input's dtype once; the per-element arithmetic (the residual, its
+  square, ``2 (y - \hat y) / N``) is the reference's, in the input's dtype. These
+  two kernels allow the compiler to reassociate the sum (``fastmath={"reassoc"}``,
+  nothing else: no NaN or infinity assumptions), so that it can keep several
+  partial sums in vector registers; like any summation order, that stays within
+  the bound of a sum of N terms.
+* :func:`~accelerated.cpu.losses.loss_surface` is the lecture's brute force, all of it compiled: the reference
+  runs a NumPy expression per grid point (10,000 Python iterations for a 100 × 100
+  grid). Here each row of the grid (one ``b``) walks the examples once and updates
+  the running loss of every ``w`` of the row together, a loop over contiguous
+  memory that the compiler vectorises; rows are shared among the cores (``prange``)
+  once the grid times the examples reach :data:`~accelerated.cpu.losses.PARALLEL_WORK` (the 100 × 100 grid
+  on 1405 days is 14 million), where each core gets milliseconds of work; the
+  slide's 16-day table stays on one core. Each candidate's
+  prediction :math:`b + w x_{1,n}` and residual are rounded in the input's dtype,
+  exactly as the reference rounds them, and only the sum is float64.
+"""
+
+import numpy as np
+from numba import njit, prange
+
+from reference import _check
+from reference.losses import LOSSES, REDUCTIONS
+
+from ._fused import LOSS_CODE, MSE
+
+#: A loss surface of at least this many (grid point, example) pairs is shared among the cores.
+PARALLEL_WORK = 1 << 18
+
+
+@njit(cache=True, error_model="numpy", fastmath={"reassoc"})
+def _mse(y, y_hat, N):
+    g = np.empty_like(y)
+    two = y.dtype.type(2)
+    n_ = y.dtype.type(N)
+    acc = 0.0
+    for i in range(y.size):
+        d = y[i] - y_hat[i]
+        acc += d * d
+        g[i] = two * d / n_
+    return acc / N, g
+
+
+@njit(cache=True, error_model="numpy", fastmath={"reassoc"})
+def _mae(y, y_hat, N):
+    g = np.empty_like(y)
+    zero = y.dtype.type(0)
+    one = y.dtype.type(1)
+    n_ = y.dtype.type(N)
+    acc = 0.0
+    for i in range(y.size):
+        d = y[i] - y_hat[i]
+        acc += abs(d)
+        # np.sign without branches (so the loop vectorises): 1, -1, or d * 0 (0, or NaN for NaN)
+        g[i] = (one if d > zero else (-one if d < zero else d * zero)) / n_
+    return acc / N, g
+
+
+@njit(inline="always")
+def _surface_row(x1, y_hat, w_grid, b, code, row):
+    """``row[j] = L(w_grid[j], b)``: one pass over the examples updates every ``w`` of the row."""
+    N = x1.size
+    W = w_grid.size
+    acc = np.zeros(W)
+    for n in range(N):
+        xn = x1[n]
+        yn = y_hat[n]
+        if code == MSE:
+            for j in range(W):
+                d = (b + w_grid[j] * xn) - yn
+                acc[j] += d * d
+        else:
+            for j in range(W):
+                acc[j] += abs((b + w_grid[j] * xn) - yn)
+    for j in range(W):
+        row[j] = acc[j] / N
+
+
+@njit(cache=True, error_model="numpy")
+def _surface(x1, y_hat, w_grid, b_grid, code):
+    L = np.empty((b_grid.size, w_grid.size), x1.dtype)
+    for i in range(b_grid.size):
+        _surface_row(x1, y_hat, w_grid, b_grid[i], code, L[i])
+    return L
+
+
+@njit(cache=True, parallel=True, error_model="numpy")
+def _surface_parallel(x1, y_hat, w_grid, b_grid, code):
+    L = np.empty((b_grid.size, w_grid.size), x1.dtype)
+    for i in prange(b_grid.size):
+        _surface_row(x1, y_hat, w_grid, b_grid[i], code, L[i])
+    return L
+
+
+def _pointwise(fn, kernel, y, y_hat, reduction):
+    y = _check.arrays(fn, y=(y, "..."))
+    y_hat = _check.same_shape(fn, "y_hat", y_hat, "y", y)
+    _check.choice(fn, "reduction", reduction, REDUCTIONS)
+    L, g = kernel(y.ravel(), y_hat.ravel(), y.size if reduction == "mean" else 1)
+    t = y.dtype.type
+    return t(L), (g.reshape(y.shape) if y.ndim else g[0])
+
+
+def mse(y, y_hat, reduction="mean"):
+    r"""Mean (or summed) square error and its gradient: :func:`reference.losses.mse`.
+
+    .. math::
+
+        L = \frac{1}{N} \sum_n (y_n - \hat y_n)^2, \qquad
+        \frac{\partial L}{\partial y_n} = \frac{2 (y_n - \hat y_n)}{N}
+
+    Concept: loss.mse
+
+    Parameters
+    ----------
+    y : ndarray, any shape, float32 or float64 — the prediction
+    y_hat : ndarray, ``y``'s shape and dtype — the label
+    reduction : {"mean", "sum"}
+
+    Returns
+    -------
+    L : scalar of ``y``'s dtype
+    dL_dy : ndarray, ``y``'s shape and dtype
+    """
+    return _pointwise("mse", _mse, y, y_hat, reduction)
+
+
+def mae(y, y_hat, reduction="mean"):
+    r"""Mean (or summed) absolute error and its gradient: :func:`reference.losses.mae`.
+
+    .. math::
+
+        L = \frac{1}{N} \sum_n |y_n - \hat y_n|, \qquad
+        \frac{\partial L}{\partial y_n} = \frac{\operatorname{sgn}(y_n - \hat y_n)}{N}
+
+    Concept: loss.mae
+
+    Parameters
+    ----------
+    y : ndarray, any shape, float32 or float64 — the prediction
+    y_hat : ndarray, ``y``'s shape and dtype — the label
+    reduction : {"mean", "sum"}
+
+    Returns
+    -------
+    L : scalar of ``y``'s dtype
+    dL_dy : ndarray, ``y``'s shape and dtype
+    """
+    return _pointwise("mae", _mae, y, y_hat, reduction)
+
+
+def loss_surface(x1, y_hat, w_grid, b_grid, loss="mse"):
+    r"""The loss of :math:`y = b + w x_1` on a grid of :math:`(w, b)`: :func:`reference.losses.loss_surface`.
+
+    .. math::
+
+        L(w, b) = \frac{1}{N} \sum_n e\big(b + w\,x_{1,n},\ \hat y_n\big)
+
+    Concept: loss.surface
+
+    Parameters
+    ----------
+    x1 : ndarray (N,), float32 or float64
+    y_hat : ndarray (N,)
+    w_grid : ndarray (W,)
+    b_grid : ndarray (B,)
+    loss : {"mse", "mae"}
+
+    Returns
+    -------
+    L : ndarray (B, W) — ``L[i, j]`` is the loss at ``w = w_grid[j]``, ``b = b_grid[i]``
+    """
+    x1, y_hat, w_grid, b_grid = _check.arrays(
+        "loss_surface", x1=(x1, "N"), y_hat=(y_hat, "N"), w_grid=(w_grid, "W"), b_grid=(b_grid, "B"))
+    _check.choice("loss_surface", "loss", loss, LOSSES)
+    c = np.ascontiguousarray
+    big = x1.size * w_grid.size * b_grid.size >= PARALLEL_WORK
+    return (_surface_parallel if big else _surface)(c(x1), c(y_hat), c(w_grid), c(b_grid), LOSS_CODE[loss])
