@@ -67,7 +67,9 @@ def arrays(fn: str, dims: dict | None = None, **specs):
     pending_scalars = []
     for name, (value, spec) in specs.items():
         names = _parse(spec)
-        if isinstance(value, numbers.Number) and not isinstance(value, (bool, np.bool_)) and names == ():
+        # A Python number for a scalar takes the arrays' dtype; a NumPy scalar keeps its own
+        # dtype and is checked like an array (np.float64(0.5) with float32 arrays is an error).
+        if isinstance(value, numbers.Number) and not isinstance(value, (bool, np.generic)) and names == ():
             pending_scalars.append((len(out), name, value))
             out.append(None)
             continue
@@ -131,7 +133,7 @@ def grad(fn: str, name: str, value, shape, dtype):
     if not _is_device_array(value):
         if value is None:
             raise ValueError(f"{fn}: {name} must be an array; got None")
-        if isinstance(value, numbers.Number) and not isinstance(value, bool) and tuple(shape) == ():
+        if isinstance(value, numbers.Number) and not isinstance(value, (bool, np.generic)) and tuple(shape) == ():
             value = np.asarray(value, dtype=dtype)
         value = np.asarray(value)
     if value.dtype not in FLOAT_DTYPES:

@@ -90,6 +90,8 @@ def test_hard_sigmoid_backward_bad_input(B, R, args, kwargs, prefix):
     ("b-bool", lambda X_: (X, W, True), {}, "b must be a float32 or float64 array; got bool"),
     ("b-str", lambda X_: (X, W, "1"), {}, "b must be a float32 or float64 array; got <U1"),
     ("mixed-dtype", lambda X_: (X.astype(f32), W, 0.0), {}, "w must be float32 like x; got float64"),
+    ("b-numpy-float64", lambda X_: (X.astype(f32), W.astype(f32), np.float64(0.5)), {},
+     "b must be float32 like x; got float64"),
     ("int-x", lambda X_: (np.ones((3, 2), int), W, 0.0), {}, "x must be a float32 or float64 array; got int64"),
     ("empty-N", lambda X_: (np.zeros((0, 2)), W, 0.0), {}, "x must not be empty; got (0, 2)"),
     ("empty-D", lambda X_: (np.zeros((3, 0)), np.zeros(0), 0.0), {}, "x must not be empty; got (3, 0)"),
