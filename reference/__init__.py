@@ -13,13 +13,18 @@ names and signatures, run fast in ``accelerated.cpu`` and ``accelerated.cuda``;
 array([4728.84, 3831.59])
 """
 
-from .activations import (hard_sigmoid_backward, hard_sigmoid_forward, relu_backward,
-                          relu_forward, sigmoid_backward, sigmoid_forward)
+from .activations import (hard_sigmoid_backward, hard_sigmoid_forward, leaky_relu_backward,
+                          leaky_relu_forward, maxout_backward, maxout_forward, prelu_backward,
+                          prelu_forward, relu_backward, relu_forward, sigmoid_backward,
+                          sigmoid_forward, softmax_backward, softmax_forward, tanh_backward,
+                          tanh_forward)
 from .linear import linear_backward, linear_forward
-from .losses import loss_surface, mae, mse
-from .network import (ACTIVATIONS, dense_backward, dense_forward, network_backward,
-                      network_forward)
-from .optimize import closed_form, gd_step, linear_gd, network_epoch
+from .losses import cross_entropy, loss_surface, mae, mse, softmax_cross_entropy
+from .network import (ACTIVATIONS, OUTPUTS, dense_backward, dense_forward, mlp_backward,
+                      mlp_forward, network_backward, network_forward, neuron_backward,
+                      neuron_forward)
+from .optimize import (MLP_LOSSES, closed_form, gd_step, linear_gd, mlp_epoch, network_epoch,
+                       sgd_init, sgd_update)
 
 #: The primitives every backend implements, with these names and signatures.
 PRIMITIVES = (
@@ -29,6 +34,13 @@ PRIMITIVES = (
     "mse", "mae", "loss_surface",
     "dense_forward", "dense_backward", "network_forward", "network_backward",
     "closed_form", "gd_step", "linear_gd", "network_epoch",
+    # lectures 002 and 003 (I-II): classifiers, their activations, SGD
+    "tanh_forward", "tanh_backward", "leaky_relu_forward", "leaky_relu_backward",
+    "prelu_forward", "prelu_backward", "maxout_forward", "maxout_backward",
+    "softmax_forward", "softmax_backward",
+    "cross_entropy", "softmax_cross_entropy",
+    "neuron_forward", "neuron_backward", "mlp_forward", "mlp_backward",
+    "sgd_init", "sgd_update", "mlp_epoch",
 )
 
-__all__ = list(PRIMITIVES) + ["ACTIVATIONS", "PRIMITIVES"]
+__all__ = list(PRIMITIVES) + ["ACTIVATIONS", "OUTPUTS", "MLP_LOSSES", "PRIMITIVES"]

@@ -155,6 +155,15 @@ def positive(fn: str, name: str, value) -> float:
     return float(value)
 
 
+def real(fn: str, name: str, value) -> float:
+    """A finite real number (a slope, a coefficient)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise ValueError(f"{fn}: {name} must be a finite real number; got {value!r}")
+    if not math.isfinite(float(value)):
+        raise ValueError(f"{fn}: {name} must be a finite real number; got {value!r}")
+    return float(value)
+
+
 def count(fn: str, name: str, value, minimum: int = 1) -> int:
     """An integer >= ``minimum`` (a batch size, a number of steps)."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
@@ -209,6 +218,29 @@ def params_chain(fn: str, x, params, **more):
         specs[f"b{l}"] = (params[2 * l - 1], width[l])
     specs["c"] = (params[-2], width[-1])
     specs["b"] = (params[-1], "")
+    specs.update(more)
+    checked = arrays(fn, **specs)
+    n_params = len(params)
+    return (checked[0], tuple(checked[1:1 + n_params]), *checked[1 + n_params:])
+
+
+def params_layers(fn: str, x, params, **more):
+    """Check the parameters of :func:`reference.network.mlp_forward` against ``x``.
+
+    ``params`` is ``(W1, b1, ..., WL, bL)`` with ``L >= 1``: ``W_l`` is
+    ``(H_l, H_{l-1})`` with ``H_0 = D`` and ``b_l`` is ``(H_l,)``; the last layer's
+    width is bound to ``K`` (so ``more`` may say ``"N, K"`` for the targets).
+    Returns ``(x, params)`` followed by the checked ``more`` arrays, in order.
+    """
+    if len(params) < 2 or len(params) % 2:
+        raise ValueError(f"{fn}: params must be (W1, b1, ..., WL, bL), an even number >= 2 of "
+                         f"arrays; got {len(params)}")
+    specs = {"x": (x, "N, D")}
+    n_layers = len(params) // 2
+    width = ["D"] + [f"H{l}" for l in range(1, n_layers)] + ["K"]
+    for l in range(1, n_layers + 1):
+        specs[f"W{l}"] = (params[2 * l - 2], f"{width[l]}, {width[l - 1]}")
+        specs[f"b{l}"] = (params[2 * l - 1], width[l])
     specs.update(more)
     checked = arrays(fn, **specs)
     n_params = len(params)

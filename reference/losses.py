@@ -14,6 +14,11 @@ REDUCTIONS = ("mean", "sum")
 LOSSES = ("mse", "mae")
 
 
+def _reduce(l_n, reduction):
+    """The slides' total loss :math:`L = \\sum_n l^n` (``"sum"``) or its mean over the N examples."""
+    return l_n.sum() / (l_n.shape[0] if reduction == "mean" else 1)
+
+
 def mse(y, y_hat, reduction="mean"):
     r"""Mean square error, or the summed square error of 001.
 
@@ -128,3 +133,100 @@ def loss_surface(x1, y_hat, w_grid, b_grid, loss="mse"):
             e = (y - y_hat) ** 2 if loss == "mse" else np.abs(y - y_hat)
             L[i, j] = e.mean()
     return L
+
+
+def cross_entropy(y, y_hat, reduction="mean"):
+    r"""Cross entropy between the target distribution and the network's output, on probabilities.
+
+    .. math::
+
+        l^n = C(\mathbf{y}^n, \hat{\mathbf{y}}^n) = -\sum_i \hat y^n_i \ln y^n_i, \qquad
+        L = \frac{1}{N} \sum_{n=1}^{N} l^n \quad (\texttt{"mean"}), \qquad
+        L = \sum_{n=1}^{N} l^n \quad (\texttt{"sum"}: \text{the slides' total loss})
+
+    and :math:`\partial L / \partial y^n_i = -\hat y^n_i / y^n_i` (divided by N for
+    ``"mean"``). This is the form the slides write, on the softmax's output ``y``.
+    A term with :math:`\hat y_i = 0` contributes 0 (also where :math:`y_i = 0`, by
+    :math:`0 \ln 0 = 0`); where :math:`\hat y_i > 0` and :math:`y_i` has rounded to 0
+    the loss is ``inf``, honestly. To train a softmax output use
+    :func:`softmax_cross_entropy`, which never forms :math:`\ln y`.
+
+    Concept: loss.cross_entropy, loss.total
+
+    Slides: 002 "Loss for an Example", "Total Loss"; 003 "Choosing Proper Loss"
+    (:math:`C = -\sum_i \hat y_i \ln y_i`), "Total Loss".
+
+    Parameters
+    ----------
+    y : ndarray (N, K), float32 or float64 — the predicted probabilities (rows of a softmax)
+    y_hat : ndarray (N, K) — the targets (one-hot rows, or any distributions)
+    reduction : {"mean", "sum"} — the mean over the N examples, or the total loss
+
+    Returns
+    -------
+    L : scalar of ``y``'s dtype
+    dL_dy : ndarray (N, K)
+    """
+    y, y_hat = _check.arrays("cross_entropy", y=(y, "N, K"), y_hat=(y_hat, "N, K"))
+    _check.choice("cross_entropy", "reduction", reduction, REDUCTIONS)
+    N = y.shape[0] if reduction == "mean" else 1
+    target = y_hat != 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ln_y = np.log(np.where(target, y, 1))               # ln y only where y_hat > 0
+        l_n = -(y_hat * ln_y).sum(axis=1)                   # one loss per example
+        dL_dy = np.where(target, -y_hat / y, 0) / N
+    L = _reduce(l_n, reduction)
+    return y.dtype.type(L), dL_dy.astype(y.dtype, copy=False)
+
+
+def softmax_cross_entropy(z, y_hat, reduction="mean"):
+    r"""Softmax and cross entropy in one stable step, from the scores ``z``.
+
+    .. math::
+
+        y_i = \frac{e^{z_i}}{\sum_j e^{z_j}}, \qquad
+        l^n = -\sum_i \hat y^n_i \ln y^n_i
+            = s^n \ln \sum_j e^{z^n_j} - \sum_i \hat y^n_i z^n_i, \qquad
+        s^n = \sum_i \hat y^n_i
+
+    The log-sum-exp is taken around the row's largest score, so nothing overflows and
+    no logarithm of a rounded-to-zero probability is ever taken. The gradient with
+    respect to the *scores* is the famous
+
+    .. math::
+
+        \frac{\partial L}{\partial z^n_i} = \frac{1}{N}\big(y^n_i s^n - \hat y^n_i\big)
+        = \frac{1}{N}\big(y^n_i - \hat y^n_i\big) \text{ for one-hot (or any distribution) } \hat{\mathbf{y}}^n
+
+    which is why the slides pair a softmax output with cross entropy: the gradient
+    does not shrink when the output saturates, as the square error's does.
+
+    Concept: loss.cross_entropy, model.softmax, loss.total
+
+    Slides: 003 "Choosing Proper Loss" ("When using softmax output layer, choose cross
+    entropy"), "Total Loss"; 002 "Loss for an Example".
+
+    Parameters
+    ----------
+    z : ndarray (N, K), float32 or float64 — the output layer's scores, before the softmax
+    y_hat : ndarray (N, K) — the targets
+    reduction : {"mean", "sum"}
+
+    Returns
+    -------
+    L : scalar of ``z``'s dtype
+    dL_dz : ndarray (N, K)
+    """
+    z, y_hat = _check.arrays("softmax_cross_entropy", z=(z, "N, K"), y_hat=(y_hat, "N, K"))
+    _check.choice("softmax_cross_entropy", "reduction", reduction, REDUCTIONS)
+    N = z.shape[0] if reduction == "mean" else 1
+    z_max = z.max(axis=1, keepdims=True)
+    e = np.exp(z - z_max)
+    sum_e = e.sum(axis=1, keepdims=True)
+    log_sum_exp = z_max + np.log(sum_e)                      # ln sum_j e^{z_j}, stably
+    s = y_hat.sum(axis=1, keepdims=True)
+    l_n = s[:, 0] * log_sum_exp[:, 0] - (y_hat * z).sum(axis=1)
+    y = e / sum_e                                            # the softmax
+    dL_dz = (y * s - y_hat) / N
+    L = _reduce(l_n, reduction)
+    return z.dtype.type(L), dL_dz.astype(z.dtype, copy=False)

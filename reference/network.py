@@ -19,9 +19,13 @@ per input :math:`j` (:math:`w_{ij}` is the weight of :math:`x_j` in unit
 ``r = b + x @ W.T``.
 """
 
+import numpy as np
+
 from . import _check
-from .activations import (hard_sigmoid_backward, hard_sigmoid_forward, relu_backward,
-                          relu_forward, sigmoid_backward, sigmoid_forward)
+from .activations import (hard_sigmoid_backward, hard_sigmoid_forward, leaky_relu_backward,
+                          leaky_relu_forward, relu_backward, relu_forward, sigmoid_backward,
+                          sigmoid_forward, softmax_backward, softmax_forward, tanh_backward,
+                          tanh_forward)
 from .linear import linear_backward, linear_forward
 
 
@@ -38,9 +42,19 @@ _ACTIVATION = {
     "relu": (relu_forward, relu_backward),
     "hard_sigmoid": (hard_sigmoid_forward, hard_sigmoid_backward),
     "linear": (_identity_forward, _identity_backward),
+    "leaky_relu": (leaky_relu_forward, leaky_relu_backward),     # the slide's alpha = 0.01
+    "tanh": (tanh_forward, tanh_backward),
 }
-#: The activation names that :func:`~reference.network.dense_forward` and :func:`~reference.network.network_forward` accept.
+#: The activation names that the dense layers, the networks and their training epochs accept.
 ACTIVATIONS = tuple(_ACTIVATION)
+
+_OUTPUT = {
+    "softmax": (softmax_forward, softmax_backward),
+    "sigmoid": (sigmoid_forward, sigmoid_backward),
+    "linear": (_identity_forward, _identity_backward),
+}
+#: The output-layer activations :func:`~reference.network.mlp_forward` accepts.
+OUTPUTS = tuple(_OUTPUT)
 
 
 def dense_forward(x, W, b, activation="sigmoid"):
@@ -62,7 +76,7 @@ def dense_forward(x, W, b, activation="sigmoid"):
     x : ndarray (N, D), float32 or float64 — the layer's input :math:`\mathbf a`, one row per example
     W : ndarray (H, D) — :math:`w_{ij}`, one row per unit
     b : ndarray (H,) — one bias per unit
-    activation : {"sigmoid", "relu", "hard_sigmoid", "linear"}
+    activation : {"sigmoid", "relu", "hard_sigmoid", "linear", "leaky_relu", "tanh"}
 
     Returns
     -------
@@ -136,7 +150,7 @@ def network_forward(x, *params, activation="sigmoid"):
     x : ndarray (N, D), float32 or float64
     *params : ``W1, b1, W2, b2, ..., WL, bL, c, b`` — ``W_l`` is (H_l, H_{l-1})
         with H_0 = D, ``b_l`` is (H_l,), ``c`` is (H_L,), ``b`` a scalar
-    activation : {"sigmoid", "relu", "hard_sigmoid", "linear"} — the hidden units
+    activation : {"sigmoid", "relu", "hard_sigmoid", "linear", "leaky_relu", "tanh"} — the hidden units
 
     Returns
     -------
@@ -186,6 +200,160 @@ def network_backward(dy, cache):
     dy = _check.grad("network_backward", "dy", dy, (a_L.shape[0],), a_L.dtype)
     da, dc, db = linear_backward(dy, out_cache)
     grads = [dc, db]
+    for layer_cache in reversed(caches):
+        da, dW_l, db_l = dense_backward(da, layer_cache)
+        grads = [dW_l, db_l] + grads
+    return (da, *grads)
+
+
+def neuron_forward(a, w, b, activation="sigmoid"):
+    r"""One neuron: a weighted sum of its inputs plus a bias, through an activation.
+
+    .. math::
+
+        z = a_1 w_1 + \dots + a_k w_k + \dots + a_K w_K + b, \qquad a' = \sigma(z)
+
+    The building block of every network on the slides; a dense layer is many of these
+    side by side (:func:`~reference.network.dense_forward`), and the 2-3-2-1 network
+    of 001 is written out neuron by neuron with it.
+
+    Concept: model.neuron, model.mlp_neurons
+
+    Slides: 003 "Neuron"; 002 "Neural Network"; 001 "Model = neural network".
+
+    Parameters
+    ----------
+    a : ndarray (N, K), float32 or float64 — the neuron's K inputs, one row per example
+    w : ndarray (K,) — one weight per input
+    b : scalar — the bias
+    activation : {"sigmoid", "relu", "hard_sigmoid", "linear", "leaky_relu", "tanh"}
+
+    Returns
+    -------
+    y : ndarray (N,) — the neuron's output for each example
+    cache : opaque, for :func:`neuron_backward`
+    """
+    a, w, b = _check.arrays("neuron_forward", a=(a, "N, K"), w=(w, "K"), b=(b, ""))
+    _check.choice("neuron_forward", "activation", activation, ACTIVATIONS)
+    forward, _ = _ACTIVATION[activation]
+    z = a @ w + b
+    y, act_cache = forward(z)
+    return y, (a, w, act_cache, activation)
+
+
+def neuron_backward(dy, cache):
+    r"""Gradients of one neuron, by the chain rule.
+
+    .. math::
+
+        \frac{\partial L}{\partial z} = \frac{\partial L}{\partial y}\,\sigma'(z),\quad
+        \frac{\partial L}{\partial w_k} = \sum_n \frac{\partial L}{\partial z_n} a_{nk},\quad
+        \frac{\partial L}{\partial b} = \sum_n \frac{\partial L}{\partial z_n},\quad
+        \frac{\partial L}{\partial a_{nk}} = \frac{\partial L}{\partial z_n} w_k
+
+    Concept: model.neuron, backprop.chain
+
+    Slides: 001 "Gradient decent to find optimal parameters" (the chain rule, weight by weight).
+
+    Parameters
+    ----------
+    dy : ndarray (N,) — :math:`\partial L / \partial y`
+    cache : from :func:`~reference.network.neuron_forward`
+
+    Returns
+    -------
+    (da, dw, db) : (N, K), (K,), scalar
+    """
+    a, w, act_cache, activation = cache
+    dy = _check.grad("neuron_backward", "dy", dy, (a.shape[0],), a.dtype)
+    _, backward = _ACTIVATION[activation]
+    (dz,) = backward(dy, act_cache)
+    da = np.outer(dz, w)
+    dw = dz @ a
+    db = dz.sum()
+    return da, dw, a.dtype.type(db)
+
+
+def mlp_forward(x, *params, activation="sigmoid", output="softmax"):
+    r"""A fully connected feedforward network, any depth, with a classifier's output layer.
+
+    .. math::
+
+        y = f(x) = \sigma_{\text{out}}\Big(W^L \cdots \sigma\big(W^2\,\sigma(W^1 x + b^1) + b^2\big) \cdots + b^L\Big)
+
+    Layers 1 to L−1 use ``activation``; the last layer uses ``output``: a softmax for a
+    classifier (each row of ``y`` is a distribution over the classes), a sigmoid (the
+    worked example of 002/003 uses sigmoids everywhere) or nothing (``"linear"``).
+
+    Concept: model.dense, model.fc_example, backprop.chain
+
+    Slides: 002 "Matrix Operation", "Neural Network", "Output Layer as Multi-Class
+    Classifier"; 003 "Fully Connect Feedforward Network", "Matrix Operation".
+
+    Parameters
+    ----------
+    x : ndarray (N, D), float32 or float64
+    *params : ``W1, b1, ..., WL, bL`` — ``W_l`` is (H_l, H_{l-1}) with H_0 = D, one row
+        per unit as in :func:`~reference.network.dense_forward`; ``b_l`` is (H_l,); L >= 1
+    activation : {"sigmoid", "relu", "hard_sigmoid", "linear", "leaky_relu", "tanh"} — the hidden layers
+    output : {"softmax", "sigmoid", "linear"} — the last layer
+
+    Returns
+    -------
+    y : ndarray (N, K) — K = H_L, the last layer's width
+    cache : opaque, for :func:`mlp_backward`
+    """
+    x, params = _check.params_layers("mlp_forward", x, params)
+    _check.choice("mlp_forward", "activation", activation, ACTIVATIONS)
+    _check.choice("mlp_forward", "output", output, OUTPUTS)
+    *hidden, W_L, b_L = params
+    a = x
+    caches = []
+    for W_l, b_l in zip(hidden[0::2], hidden[1::2]):
+        a, cache = dense_forward(a, W_l, b_l, activation)
+        caches.append(cache)
+    z, out_cache = dense_forward(a, W_L, b_L, "linear")     # the output layer's scores
+    forward, _ = _OUTPUT[output]
+    y, y_cache = forward(z)
+    return y, (caches, out_cache, y_cache, output)
+
+
+def mlp_backward(dy, cache):
+    r"""Backpropagation through :func:`~reference.network.mlp_forward`, from the output down.
+
+    .. math::
+
+        \frac{\partial L}{\partial \mathbf{z}^L} = \sigma_{\text{out}}'\Big(\frac{\partial L}{\partial \mathbf{y}}\Big),
+        \qquad
+        \frac{\partial L}{\partial \mathbf{a}^{l-1}} = \Big(\frac{\partial L}{\partial \mathbf{z}^{l}}\Big) W^{l},
+        \qquad
+        \frac{\partial L}{\partial \mathbf{z}^{l-1}} = \frac{\partial L}{\partial \mathbf{a}^{l-1}} \odot \sigma'(\mathbf{z}^{l-1})
+
+    The backward pass runs the network in reverse: each layer receives
+    :math:`\partial L/\partial \mathbf{a}^l`, returns its weights' and biases'
+    gradients and hands :math:`\partial L/\partial \mathbf{a}^{l-1}` down.
+
+    Concept: backprop.chain
+
+    Slides: 002 "Backpropagation"; 003 "Backpropagation"; 001 "Gradient decent to find
+    optimal parameters".
+
+    Parameters
+    ----------
+    dy : ndarray (N, K) — :math:`\partial L / \partial y`
+    cache : from :func:`~reference.network.mlp_forward`
+
+    Returns
+    -------
+    (dx, dW1, db1, ..., dWL, dbL) : in the order of the forward's inputs
+    """
+    caches, out_cache, y_cache, output = cache
+    x_L, W_L, _, _ = out_cache
+    dy = _check.grad("mlp_backward", "dy", dy, (x_L.shape[0], W_L.shape[0]), x_L.dtype)
+    _, backward = _OUTPUT[output]
+    (dz,) = backward(dy, y_cache)
+    da, dW_L, db_L = dense_backward(dz, out_cache)
+    grads = [dW_L, db_L]
     for layer_cache in reversed(caches):
         da, dW_l, db_l = dense_backward(da, layer_cache)
         grads = [dW_l, db_l] + grads

@@ -9,10 +9,13 @@ import numpy as np
 
 from . import _check
 from .linear import linear_backward, linear_forward
-from .losses import LOSSES, mae, mse
-from .network import ACTIVATIONS, network_backward, network_forward
+from .losses import LOSSES, mae, mse, softmax_cross_entropy
+from .network import (ACTIVATIONS, OUTPUTS, mlp_backward, mlp_forward, network_backward,
+                      network_forward)
 
 _LOSS = {"mse": mse, "mae": mae}
+#: The losses :func:`mlp_epoch` trains with ("cross_entropy" is fused with the softmax output).
+MLP_LOSSES = ("mse", "mae", "cross_entropy")
 
 
 def _solve_normal_equations(fn, XtX, Xty):
@@ -214,5 +217,128 @@ def network_epoch(x, y_hat, *params, order=None, batch_size=1, eta=0.01,
         L, dL_dy = _LOSS[loss](y, y_hat[batch])
         _, *grads = network_backward(dL_dy, cache)
         params = tuple(gd_step(theta, g, eta) for theta, g in zip(params, grads))
+        losses.append(L)
+    return params, np.array(losses, dtype=x.dtype)
+
+
+def sgd_init(param):
+    r"""The state plain SGD keeps for one parameter: none.
+
+    Every optimizer rule of slidespec comes as a pair ``<rule>_init(param) -> state``
+    and ``<rule>_update(param, grad, state, **hyper) -> (param, state)``; plain SGD is
+    the one whose state is empty, so its ``init`` returns ``()``.
+
+    Concept: optim.sgd
+
+    Slides: 003 "Keras" (``SGD(lr=0.1)``).
+
+    Parameters
+    ----------
+    param : ndarray, any shape, float32 or float64
+
+    Returns
+    -------
+    state : ``()``
+    """
+    _check.arrays("sgd_init", param=(param, "..."))
+    return ()
+
+
+def sgd_update(param, grad, state, eta=0.01):
+    r"""One plain stochastic-gradient-descent update of one parameter.
+
+    .. math::
+
+        w \leftarrow w - \eta \frac{\partial L}{\partial w}
+
+    With the gradient of one mini-batch's loss this is Keras's ``SGD(lr=η)``; it is
+    :func:`gd_step` in the optimizer-rule form that the adaptive optimizers share.
+
+    Concept: optim.sgd, gd.step
+
+    Slides: 003 "Keras" (``SGD(lr=0.1)``), "Gradient Descent".
+
+    Parameters
+    ----------
+    param : ndarray, any shape, float32 or float64 (a scalar parameter is a 0-d array)
+    grad : ndarray, ``param``'s shape and dtype
+    state : from :func:`sgd_init` (``()``)
+    eta : float > 0 — the learning rate (Keras's ``lr``)
+
+    Returns
+    -------
+    param : ndarray, a new array (the input is not changed)
+    state : ``()``
+    """
+    param = _check.arrays("sgd_update", param=(param, "..."))
+    grad = _check.same_shape("sgd_update", "grad", grad, "param", param)
+    if state != ():
+        raise ValueError(f"sgd_update: state must be () from sgd_init; got {type(state).__name__}")
+    eta = _check.positive("sgd_update", "eta", eta)
+    return (param - eta * grad).astype(param.dtype, copy=False), ()
+
+
+def mlp_epoch(x, y_hat, *params, order=None, batch_size=32, eta=0.01, activation="sigmoid",
+              output="softmax", loss="cross_entropy"):
+    r"""One epoch of mini-batch SGD on :func:`~reference.network.mlp_forward`.
+
+    .. math::
+
+        \mathbf{g} = \nabla L^k(\boldsymbol\theta^{k-1}),\qquad
+        \boldsymbol\theta^{k} \leftarrow \boldsymbol\theta^{k-1} - \eta\,\mathbf{g},
+        \qquad k = 1, \dots, \lceil N / B \rceil
+
+    What Keras's ``model.fit(x, y, batch_size=B)`` does in one epoch with ``SGD(lr=η)``:
+    the examples are taken in ``order`` and cut into batches of ``batch_size`` (the
+    last one smaller when B does not divide N); each batch's own loss :math:`L^k`
+    gives one update. ``loss="cross_entropy"`` needs ``output="softmax"`` and uses
+    :func:`~reference.losses.softmax_cross_entropy` on the output layer's scores;
+    ``"mse"`` and ``"mae"`` average over all N×K entries (as Keras does).
+
+    Concept: batch.minibatch, batch.epoch, optim.sgd, backprop.chain
+
+    Slides: 003 "Mini-batch" (``model.fit(x_train, y_train, batch_size=100,
+    nb_epoch=20)``), "Keras"; 002 "Gradient Descent", "Backpropagation".
+
+    Parameters
+    ----------
+    x : ndarray (N, D), float32 or float64
+    y_hat : ndarray (N, K) — the targets (one-hot rows for a classifier)
+    *params : as for :func:`~reference.network.mlp_forward`
+    order : ndarray (N,) of int, a permutation of ``range(N)``; ``None`` keeps the given order
+    batch_size : int >= 1 (B)
+    eta : float > 0
+    activation : {"sigmoid", "relu", "hard_sigmoid", "linear", "leaky_relu", "tanh"} — the hidden layers
+    output : {"softmax", "sigmoid", "linear"}
+    loss : {"mse", "mae", "cross_entropy"}
+
+    Returns
+    -------
+    params : tuple — the parameters after the epoch (new arrays; the inputs are not changed)
+    losses : ndarray (ceil(N / B),) — :math:`L^k` of each batch, before its update
+    """
+    x, params, y_hat = _check.params_layers("mlp_epoch", x, params, y_hat=(y_hat, "N, K"))
+    N = x.shape[0]
+    order = np.arange(N) if order is None else _check.order("mlp_epoch", "order", order, N)
+    batch_size = _check.count("mlp_epoch", "batch_size", batch_size)
+    eta = _check.positive("mlp_epoch", "eta", eta)
+    _check.choice("mlp_epoch", "activation", activation, ACTIVATIONS)
+    _check.choice("mlp_epoch", "output", output, OUTPUTS)
+    _check.choice("mlp_epoch", "loss", loss, MLP_LOSSES)
+    if loss == "cross_entropy" and output != "softmax":
+        raise ValueError(f"mlp_epoch: loss 'cross_entropy' needs output 'softmax'; got output {output!r}")
+    losses = []
+    for start in range(0, N, batch_size):
+        batch = order[start:start + batch_size]
+        if loss == "cross_entropy":
+            # The scores z of the last layer go into the fused, stable softmax + cross entropy.
+            z, cache = mlp_forward(x[batch], *params, activation=activation, output="linear")
+            L, dL_dz = softmax_cross_entropy(z, y_hat[batch])
+            _, *grads = mlp_backward(dL_dz, cache)
+        else:
+            y, cache = mlp_forward(x[batch], *params, activation=activation, output=output)
+            L, dL_dy = _LOSS[loss](y, y_hat[batch])
+            _, *grads = mlp_backward(dL_dy, cache)
+        params = tuple(sgd_update(theta, g, (), eta)[0] for theta, g in zip(params, grads))
         losses.append(L)
     return params, np.array(losses, dtype=x.dtype)
