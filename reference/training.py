@@ -148,3 +148,145 @@ def train_network(x, y_hat, params, *, epochs, batch_size, eta, activation="relu
 
 def _host(p):
     return p if isinstance(p, np.generic) else np.asarray(p)
+
+
+def layer_gradient_norms(x, y_hat, *params, activation="sigmoid", output="softmax",
+                         loss="cross_entropy", backend=None):
+    r"""How large the loss's gradient is at each layer: the picture of the vanishing gradient.
+
+    .. math::
+
+        g_l = \Big\lVert \frac{\partial L}{\partial W^l} \Big\rVert_F, \qquad l = 1, \dots, L
+
+    In a deep sigmoid network :math:`g_l` shrinks layer by layer towards the input
+    (each sigmoid multiplies the backward signal by :math:`\sigma' \le 1/4`), so the
+    first layers learn slowly and stay almost random while the last ones have already
+    converged; with ReLUs it does not.
+
+    Concept: act.vanishing
+
+    Slides: 003 "Vanishing Gradient Problem" (smaller gradients near the input, learn very
+    slow, almost random; larger gradients near the output, learn very fast, already
+    converge); 001 "Vanishing gradient problem".
+
+    Parameters
+    ----------
+    x, y_hat : ndarray (N, D), (N, K)
+    *params : ``W1, b1, ..., WL, bL`` as for :func:`reference.network.mlp_forward`
+    activation, output, loss : as for :func:`reference.optimize.mlp_epoch`
+    backend : str, a backend, or None
+
+    Returns
+    -------
+    ndarray (L,) float64 — :math:`g_1, \dots, g_L`, input layer first
+    """
+    from accelerated import backend as get_backend
+
+    from .optimize import MLP_LOSSES
+
+    B = get_backend(backend)
+    _check.choice("layer_gradient_norms", "loss", loss, MLP_LOSSES)
+    if loss == "cross_entropy":
+        if output != "softmax":
+            raise ValueError(f"layer_gradient_norms: loss 'cross_entropy' needs output 'softmax'; "
+                             f"got output {output!r}")
+        z, cache = B.mlp_forward(x, *params, activation=activation, output="linear")
+        _, dL = B.softmax_cross_entropy(z, y_hat)
+    else:
+        y, cache = B.mlp_forward(x, *params, activation=activation, output=output)
+        _, dL = getattr(B, loss)(y, y_hat)
+    _, *grads = B.mlp_backward(dL, cache)
+    return np.array([np.linalg.norm(np.asarray(B.to_host(dW))) for dW in grads[0::2]])
+
+
+def mlp_param_count(sizes):
+    r"""The number of parameters of a fully connected network with layer sizes ``(D, H1, ..., K)``.
+
+    .. math::
+
+        \#\theta = \sum_{l=1}^{L} (H_{l-1} + 1)\,H_l
+
+    (each unit has one weight per input and one bias).
+
+    Concept: model.deep_vs_fat
+
+    Slides: 003 "Why Deep?" (deep and thin vs shallow and fat, compared "with the same
+    number of parameters").
+    """
+    sizes = [_check.count("mlp_param_count", "sizes", s) for s in sizes]
+    if len(sizes) < 2:
+        raise ValueError(f"mlp_param_count: sizes must be (D, ..., K), at least 2 sizes; got {len(sizes)}")
+    return sum((fan_in + 1) * fan_out for fan_in, fan_out in zip(sizes[:-1], sizes[1:]))
+
+
+def width_for_budget(D, K, depth, budget):
+    r"""The hidden width that gives a ``depth``-hidden-layer network about ``budget`` parameters.
+
+    Solves :math:`(D+1)H + (\text{depth}-1)(H+1)H + (H+1)K = \#\theta` for the width
+    :math:`H` (rounded to the nearest integer, at least 1): this is how the slide's
+    table sets a deep-and-thin network (7 × 2k) against a shallow-and-fat one
+    (1 × 16k) of the same size.
+
+    Concept: model.deep_vs_fat
+
+    Slides: 003 "Why Deep?" (Seide et al., 2011: 1 × 3772 and 1 × 4634 match 5 × 2k and
+    7 × 2k in parameters).
+
+    Returns
+    -------
+    int
+    """
+    D = _check.count("width_for_budget", "D", D)
+    K = _check.count("width_for_budget", "K", K)
+    depth = _check.count("width_for_budget", "depth", depth)
+    budget = _check.count("width_for_budget", "budget", budget)
+    a = depth - 1                                  # (depth-1) H^2 + (D + 1 + depth - 1 + K) H + K = budget
+    b = D + 1 + (depth - 1) + K
+    c = K - budget
+    H = (-b + np.sqrt(b * b - 4 * a * c)) / (2 * a) if a else -c / b
+    return max(1, int(round(H)))
+
+
+#: The slide's flow chart: which remedies suit which failure.
+RECIPE = {
+    "training": ("the network is not good on its own training data: this is an optimisation "
+                 "problem, not overfitting; try a new activation function (ReLU, maxout) or an "
+                 "adaptive learning rate (Adagrad, RMSprop, Adam)"),
+    "testing": ("good on training data, not on testing data: this is overfitting; try early "
+                "stopping, regularization (weight decay), dropout, or more training data"),
+    "done": "good on both training and testing data: done",
+}
+
+
+def recipe(good_on_training, good_on_testing=None):
+    r"""The slides' recipe of deep learning: check the training data first, then the testing data.
+
+    A deeper network with a *higher training* loss than a shallower one has not
+    overfitted — it has failed to optimise ("Do not always blame overfitting": the
+    56-layer network is worse than the 20-layer one on the training data too).
+    Only a network good on its training data and bad on its testing data overfits.
+
+    Concept: recipe.flow
+
+    Slides: 003 "Recipe of Deep Learning", "Do not always blame Overfitting"; 004
+    (H = 100: a deeper network's training loss 80 vs 71).
+
+    Parameters
+    ----------
+    good_on_training : bool
+    good_on_testing : bool or None — only looked at when ``good_on_training``
+
+    Returns
+    -------
+    str — one of :data:`RECIPE`'s keys: ``"training"``, ``"testing"`` or ``"done"``
+    """
+    for name, value in (("good_on_training", good_on_training), ("good_on_testing", good_on_testing)):
+        if value is not None and not isinstance(value, (bool, np.bool_)):
+            raise ValueError(f"recipe: {name} must be True or False; got {value!r}")
+    if good_on_training is None:
+        raise ValueError("recipe: good_on_training must be True or False; got None")
+    if not good_on_training:
+        return "training"
+    if good_on_testing is None:
+        raise ValueError("recipe: good_on_testing must be True or False once the training data are fine; got None")
+    return "testing" if not good_on_testing else "done"
