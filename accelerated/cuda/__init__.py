@@ -21,15 +21,19 @@ Where results live
   the device for its backward.
 * **Device in, device out.** If any array argument is a device array (from
   :func:`to_device`), array results stay on the device, and so do scalar
-  *parameters* and their gradients (``db`` of :func:`linear_backward` and
-  :func:`network_backward`, ``b`` of :func:`closed_form` and of the parameters
-  :func:`network_epoch` returns, a 0-d :func:`gd_step`): they come back as 0-d
+  *parameters* and their gradients (``db`` of :func:`linear_backward`,
+  :func:`neuron_backward` and :func:`network_backward`, ``b`` of
+  :func:`closed_form` and of the parameters :func:`network_epoch` returns, a 0-d
+  :func:`gd_step` or :func:`sgd_update`): they come back as 0-d
   device arrays, so that a training loop never makes a round trip. A backward
   returns device arrays when its forward did or when its upstream gradient is a
   device array. Host arguments mixed in are uploaded for the call.
-* **The loss is a host scalar.** :func:`mse` and :func:`mae` always return ``L``
-  as a NumPy scalar (one 8-byte copy: it is what a loop logs) and ``dL_dy`` where
-  ``y`` is. :func:`network_epoch` takes ``order`` on the host and uploads it once.
+* **The loss is a host scalar.** :func:`mse`, :func:`mae`, :func:`cross_entropy`
+  and :func:`softmax_cross_entropy` always return ``L`` as a NumPy scalar (one
+  8-byte copy: it is what a loop logs) and the gradient where ``y`` (``z``) is.
+  :func:`network_epoch` and :func:`mlp_epoch` take ``order`` on the host and
+  upload it once; :func:`mlp_epoch` returns its batch losses as a host array
+  (one copy per epoch) and, in device mode, its parameters on the device.
 
 Inputs are never changed. A device array a caller sliced into a non-contiguous
 view is accepted; where a kernel needs a flat view it is copied once.
@@ -40,19 +44,28 @@ simulator.
 """
 
 from ._launch import config, to_device, to_host
-from .activations import (hard_sigmoid_backward, hard_sigmoid_forward, relu_backward,
-                          relu_forward, sigmoid_backward, sigmoid_forward)
+from .activations import (hard_sigmoid_backward, hard_sigmoid_forward, leaky_relu_backward,
+                          leaky_relu_forward, maxout_backward, maxout_forward, prelu_backward,
+                          prelu_forward, relu_backward, relu_forward, sigmoid_backward,
+                          sigmoid_forward, softmax_backward, softmax_forward, tanh_backward,
+                          tanh_forward)
 from .linear import linear_backward, linear_forward
-from .losses import loss_surface, mae, mse
-from .network import dense_backward, dense_forward, network_backward, network_forward
-from .optimize import closed_form, gd_step, linear_gd, network_epoch
+from .losses import cross_entropy, loss_surface, mae, mse, softmax_cross_entropy
+from .network import (dense_backward, dense_forward, mlp_backward, mlp_forward, network_backward,
+                      network_forward, neuron_backward, neuron_forward)
+from .optimize import closed_form, gd_step, linear_gd, mlp_epoch, network_epoch, sgd_init, sgd_update
 
 __all__ = [
     "sigmoid_forward", "sigmoid_backward", "relu_forward", "relu_backward",
     "hard_sigmoid_forward", "hard_sigmoid_backward",
+    "tanh_forward", "tanh_backward", "leaky_relu_forward", "leaky_relu_backward",
+    "prelu_forward", "prelu_backward", "maxout_forward", "maxout_backward",
+    "softmax_forward", "softmax_backward",
     "linear_forward", "linear_backward",
-    "mse", "mae", "loss_surface",
+    "mse", "mae", "loss_surface", "cross_entropy", "softmax_cross_entropy",
     "dense_forward", "dense_backward", "network_forward", "network_backward",
+    "neuron_forward", "neuron_backward", "mlp_forward", "mlp_backward",
     "closed_form", "gd_step", "linear_gd", "network_epoch",
+    "sgd_init", "sgd_update", "mlp_epoch",
     "to_device", "to_host", "config",
 ]

@@ -26,7 +26,19 @@ Kernels (``k`` below is the namespace :func:`build` returns)
 --------------------------------------------------------------
 ``act_forward``, ``act_backward``
     Elementwise activation and its gradient (``kind``: 0 sigmoid, 1 ReLU,
-    2 hard sigmoid, 3 identity), on flat views of any shape.
+    2 hard sigmoid, 3 identity, 4 leaky ReLU with :data:`LEAKY_ALPHA`, 5 tanh),
+    on flat views of any shape.
+``leaky_forward``, ``leaky_backward``, ``prelu_forward``, ``prelu_backward``
+    The leaky ReLU with any slope, and the parametric ReLU (one slope per column);
+    its backward also writes the terms :math:`\partial L/\partial a \cdot \min(z, 0)`
+    that ``colsum`` adds into :math:`\partial L/\partial\alpha`.
+``maxout_forward``, ``maxout_backward``
+    One thread per output: the max of its group of ``k`` columns and the index of the
+    first maximal one (``int32``); backward, one thread per input entry.
+``softmax_rows``, ``softmax_bwd_rows``
+    One thread per row: the row max, :math:`e^{z - \max z}` and its sum in float64
+    (optionally adding an output layer's bias first); and
+    :math:`y \odot (\partial L/\partial y - \sum_k y_k\, \partial L/\partial y_k)`.
 ``bias_act``
     The dense layer's epilogue fused into one pass: :math:`z = r + b` and
     :math:`a = \sigma(z)`, keeping :math:`z` only when the gradient needs it.
@@ -53,14 +65,20 @@ Kernels (``k`` below is the namespace :func:`build` returns)
     ``readout_loss`` also computes the prediction :math:`y = b + \mathbf c^T
     \mathbf a` first (the network's read-out, or the linear model), so that a
     training step never writes ``y``. ``finalize_losses`` divides each batch's
-    sum by its size.
+    sum by its size (times ``per``, the entries per row of an MSE over N×K).
+``xent_partial``, ``softmax_xent``
+    Cross entropy on probabilities (elementwise, with ``loss_partial``'s block
+    reduction), and softmax + cross entropy fused, one thread per row: the
+    log-sum-exp around the row max, :math:`s^n`, :math:`\sum_i \hat y_i z_i` in
+    float64, the row of :math:`\partial L/\partial z` written, the row's loss added
+    to the block's partial (the output layer's bias optionally added on the fly).
 ``readout_act_bwd``
     :math:`\partial L/\partial r = (\partial L/\partial y_n\, c_i)\,\sigma'(r)`:
     the read-out's backward fused with the top hidden layer's activation gradient.
 ``loss_surface``
     One thread per grid point :math:`(w, b)`; the block stages ``x1`` and
     ``y_hat`` through shared memory in chunks of ``T * T`` examples.
-``copy``, ``gd_update``, ``gather``, ``augment``, ``lgd_update``
+``copy``, ``gd_update``, ``gather``, ``gather_rows``, ``augment``, ``lgd_update``
     A flat device-to-device copy; :math:`\theta - \eta g` over a flat buffer (every parameter of a network at
     once); the mini-batch gather ``x[order[start + k]]``; :math:`[x \mid 1 \mid
     \hat y]` in float64 for :math:`X^T X`; and the single-block step of
@@ -80,9 +98,18 @@ from numba import cuda
 
 from ._launch import SIMULATED
 
-SIGMOID, RELU, HARD_SIGMOID, LINEAR = 0, 1, 2, 3
+SIGMOID, RELU, HARD_SIGMOID, LINEAR, LEAKY_RELU, TANH = 0, 1, 2, 3, 4, 5
 #: Activation name -> the ``kind`` code the kernels take.
-ACT_CODE = {"sigmoid": SIGMOID, "relu": RELU, "hard_sigmoid": HARD_SIGMOID, "linear": LINEAR}
+ACT_CODE = {"sigmoid": SIGMOID, "relu": RELU, "hard_sigmoid": HARD_SIGMOID, "linear": LINEAR,
+            "leaky_relu": LEAKY_RELU, "tanh": TANH}
+#: The activations whose gradient is written with their output ``a`` (the others keep ``z``).
+CACHES_OUTPUT = (SIGMOID, TANH)
+#: The leaky ReLU's slope for ``z <= 0`` inside dense layers and networks.
+LEAKY_ALPHA = 0.01
+#: The row-wise softmax, an output of :func:`~accelerated.cuda.network.mlp_forward` (not an ``act`` kind).
+SOFTMAX = 6
+#: Output name -> code.
+OUTPUT_CODE = {"softmax": SOFTMAX, "sigmoid": SIGMOID, "linear": LINEAR}
 MSE, MAE = 0, 1
 #: Loss name -> the ``kind`` code the kernels take.
 LOSS_CODE = {"mse": MSE, "mae": MAE}
@@ -125,11 +152,17 @@ def build(dtype: str, threads: int, tile: int) -> SimpleNamespace:
             if z >= one:
                 return one
             return z
+        if kind == 4:                   # z for z > 0, else 0.01 z (NaN propagates)
+            if z > zero:
+                return z
+            return NP(LEAKY_ALPHA) * z
+        if kind == 5:
+            return math.tanh(z)
         return z
 
     @djit
     def act_grad(da, c, kind):
-        # c is the forward's cache: a = sigmoid(z) for kind 0, z for kinds 1 and 2.
+        # c is the forward's cache: a = act(z) for kinds 0 and 5, z for kinds 1, 2 and 4.
         zero = NP(0.0)
         one = NP(1.0)
         if kind == 0:
@@ -138,7 +171,22 @@ def build(dtype: str, threads: int, tile: int) -> SimpleNamespace:
             return da * (one if c > zero else zero)
         if kind == 2:
             return da * (one if (c > zero and c < one) else zero)
+        if kind == 4:
+            if c > zero:
+                return da
+            return NP(LEAKY_ALPHA) * da
+        if kind == 5:
+            return da * (one - c * c)
         return da
+
+    @djit
+    def ln(v):
+        # ln v with logf's/log's values at the edges: -inf at 0, NaN below 0 (and for NaN)
+        if v > NP(0.0):
+            return NP(math.log(v))
+        if v == NP(0.0):
+            return NP(-math.inf)
+        return NP(math.nan)
 
     @djit
     def sign(d):
@@ -390,12 +438,12 @@ def build(dtype: str, threads: int, tile: int) -> SimpleNamespace:
             P[cuda.blockIdx.x] = sh[0]
 
     @jit
-    def finalize_losses(P, out, N, B):
+    def finalize_losses(P, out, N, B, per):
         for k in range(cuda.grid(1), out.shape[0], cuda.gridsize(1)):
             total = F64(0.0)
             for s in range(P.shape[1]):
                 total += P[k, s]
-            count = min(B, N - k * B)
+            count = min(B, N - k * B) * per
             out[k] = NP(total / count)
 
     @jit
@@ -425,6 +473,174 @@ def build(dtype: str, threads: int, tile: int) -> SimpleNamespace:
             cuda.syncthreads()
         if i < b_grid.shape[0] and j < w_grid.shape[0]:
             L[i, j] = NP(acc / N)
+
+    @jit
+    def xent_partial(y, y_hat, dL, P, Nd):
+        # -sum y_hat ln y over the entries with y_hat != 0, and dL/dy = -y_hat / y / N
+        sh = cuda.shared.array(TH, SF64)
+        t = cuda.threadIdx.x
+        acc = F64(0.0)
+        for i in range(cuda.grid(1), y.shape[0], cuda.gridsize(1)):
+            target = y_hat[i]
+            if target != NP(0.0):
+                yi = y[i]
+                acc -= F64(target * ln(yi))
+                dL[i] = -target / yi / Nd
+            else:
+                dL[i] = NP(0.0)
+        sh[t] = acc
+        block_sum(sh, t)
+        if t == 0:
+            P[cuda.blockIdx.x] = sh[0]
+
+    @jit
+    def softmax_xent(r, b, use_b, y_hat, dz, P, Nd):
+        # Per row n of z = r (+ b): l = s * logsumexp(z) - sum_i y_hat_i z_i with s = sum_i y_hat_i,
+        # dL/dz = (softmax(z) s - y_hat) / N; the losses reduced to one partial per block.
+        sh = cuda.shared.array(TH, SF64)
+        t = cuda.threadIdx.x
+        K = r.shape[1]
+        acc = F64(0.0)
+        for n in range(cuda.grid(1), r.shape[0], cuda.gridsize(1)):
+            m = r[n, 0] + b[0] if use_b else r[n, 0]
+            for j in range(1, K):
+                zj = r[n, j] + b[j] if use_b else r[n, j]
+                if zj > m or math.isnan(zj):
+                    m = zj
+            se = F64(0.0)
+            sy = F64(0.0)
+            syz = F64(0.0)
+            for j in range(K):
+                zj = r[n, j] + b[j] if use_b else r[n, j]
+                se += F64(math.exp(zj - m))
+                yh = y_hat[n, j]
+                sy += F64(yh)
+                syz += F64(yh) * F64(zj)
+            acc += sy * (F64(m) + math.log(se)) - syz
+            sed = NP(se)
+            s = NP(sy)
+            for j in range(K):
+                zj = r[n, j] + b[j] if use_b else r[n, j]
+                p = NP(math.exp(zj - m)) / sed
+                dz[n, j] = (p * s - y_hat[n, j]) / Nd
+        sh[t] = acc
+        block_sum(sh, t)
+        if t == 0:
+            P[cuda.blockIdx.x] = sh[0]
+
+    # ------------------------------------------------------------ new activations
+
+    @jit
+    def leaky_forward(z, a, alpha):
+        for i in range(cuda.grid(1), z.shape[0], cuda.gridsize(1)):
+            v = z[i]
+            a[i] = v if v > NP(0.0) else alpha * v
+
+    @jit
+    def leaky_backward(da, z, dz, alpha):
+        for i in range(cuda.grid(1), da.shape[0], cuda.gridsize(1)):
+            dz[i] = da[i] if z[i] > NP(0.0) else alpha * da[i]
+
+    @jit
+    def prelu_forward(z, alpha, a):
+        H = z.shape[1]
+        for idx in range(cuda.grid(1), z.shape[0] * H, cuda.gridsize(1)):
+            n = idx // H
+            h = idx - n * H
+            v = z[n, h]
+            a[n, h] = v if v > NP(0.0) else alpha[h] * v
+
+    @jit
+    def prelu_backward(da, z, alpha, dz, T):
+        # dz = da (z > 0) or alpha da; T = da * min(z, 0), whose column sums are dalpha
+        H = z.shape[1]
+        zero = NP(0.0)
+        for idx in range(cuda.grid(1), z.shape[0] * H, cuda.gridsize(1)):
+            n = idx // H
+            h = idx - n * H
+            v = z[n, h]
+            g = da[n, h]
+            dz[n, h] = g if v > zero else alpha[h] * g
+            T[n, h] = g * (zero if v >= zero else v)
+
+    @jit
+    def maxout_forward(z, a, arg, k):
+        # a[n, h] = max_j z[n, h k + j]; arg the first maximal j (the first NaN, like numpy.argmax)
+        H = a.shape[1]
+        for idx in range(cuda.grid(1), a.shape[0] * H, cuda.gridsize(1)):
+            n = idx // H
+            h = idx - n * H
+            base = h * k
+            best = z[n, base]
+            bi = 0
+            if not math.isnan(best):
+                for j in range(1, k):
+                    v = z[n, base + j]
+                    if math.isnan(v):
+                        best = v
+                        bi = j
+                        break
+                    if v > best:
+                        best = v
+                        bi = j
+            a[n, h] = best
+            arg[n, h] = bi
+
+    @jit
+    def maxout_backward(da, arg, dz, k):
+        C = dz.shape[1]
+        for idx in range(cuda.grid(1), dz.shape[0] * C, cuda.gridsize(1)):
+            n = idx // C
+            c = idx - n * C
+            h = c // k
+            dz[n, c] = da[n, h] if arg[n, h] == c - h * k else NP(0.0)
+
+    @jit
+    def softmax_rows(r, b, use_b, y):
+        # y = softmax(z) row-wise, z = r (+ b): exp(z - max z), divided by the row sum (float64)
+        K = r.shape[1]
+        for n in range(cuda.grid(1), r.shape[0], cuda.gridsize(1)):
+            m = r[n, 0] + b[0] if use_b else r[n, 0]
+            for j in range(1, K):
+                zj = r[n, j] + b[j] if use_b else r[n, j]
+                if zj > m or math.isnan(zj):
+                    m = zj
+            s = F64(0.0)
+            for j in range(K):
+                zj = r[n, j] + b[j] if use_b else r[n, j]
+                e = math.exp(zj - m)
+                y[n, j] = e
+                s += F64(e)
+            sd = NP(s)
+            for j in range(K):
+                y[n, j] = y[n, j] / sd
+
+    @jit
+    def softmax_bwd_rows(dy, y, dz):
+        # dz = y (dy - sum_k dy_k y_k), the row sum in float64
+        K = y.shape[1]
+        for n in range(cuda.grid(1), y.shape[0], cuda.gridsize(1)):
+            s = F64(0.0)
+            for j in range(K):
+                s += F64(dy[n, j] * y[n, j])
+            sd = NP(s)
+            for j in range(K):
+                dz[n, j] = y[n, j] * (dy[n, j] - sd)
+
+    @jit
+    def gather_rows(x, y_hat, order, start, xb, yb):
+        # xb[k] = x[order[start + k]] and yb[k] = y_hat[order[start + k]]: one thread per entry of either
+        D = x.shape[1]
+        K = y_hat.shape[1]
+        W = D + K
+        for idx in range(cuda.grid(1), xb.shape[0] * W, cuda.gridsize(1)):
+            k = idx // W
+            j = idx - k * W
+            src = order[start + k]
+            if j < D:
+                xb[k, j] = x[src, j]
+            else:
+                yb[k, j - D] = y_hat[src, j - D]
 
     # ------------------------------------------------------------ linear_gd step
 
@@ -457,4 +673,8 @@ def build(dtype: str, threads: int, tile: int) -> SimpleNamespace:
         linear_fwd=linear_fwd, gemm=gemm, sum_partials=sum_partials, colsum=colsum,
         colsum_finalize=colsum_finalize, loss_partial=loss_partial, readout_loss=readout_loss,
         finalize_losses=finalize_losses, loss_surface=loss_surface, lgd_update=lgd_update,
+        xent_partial=xent_partial, softmax_xent=softmax_xent, leaky_forward=leaky_forward,
+        leaky_backward=leaky_backward, prelu_forward=prelu_forward, prelu_backward=prelu_backward,
+        maxout_forward=maxout_forward, maxout_backward=maxout_backward, softmax_rows=softmax_rows,
+        softmax_bwd_rows=softmax_bwd_rows, gather_rows=gather_rows,
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _kernels
-from ._kernels import LINEAR, SIGMOID
+from ._kernels import CACHES_OUTPUT, LINEAR, SOFTMAX
 from ._launch import blocks_1d, cdiv, colsum_blocks, config, empty, flat, scratch
 
 F64 = np.dtype(np.float64)
@@ -152,8 +152,10 @@ def linear_backward(dy, x, w):
 def dense_forward(x, W, b, kind, ws=None, r=None, a=None):
     """``a = act(b + x @ W.T)``: the tiled product, then bias and activation in one pass.
 
-    Returns ``(a, act_cache)``: the sigmoid's cache is ``a``, the ReLU's and the
-    hard sigmoid's is ``z = b + x W^T`` (kept in ``r``), the identity needs none.
+    Returns ``(a, act_cache)``: the sigmoid's and tanh's cache is ``a``, the
+    ReLU's, the hard sigmoid's and the leaky ReLU's is ``z = b + x W^T`` (kept in
+    ``r``), the identity needs none. With ``kind`` :data:`~._kernels.SOFTMAX` (an
+    output layer) ``a`` is the row-wise softmax of ``z`` and the cache is ``a``.
     ``r`` and ``a`` may be given (scratch buffers of a training loop).
     """
     N, H = x.shape[0], W.shape[0]
@@ -164,8 +166,21 @@ def dense_forward(x, W, b, kind, ws=None, r=None, a=None):
         launch_1d(k.bias_act, N * H, r, b, r, kind, 0)
         return r, None
     a = empty((N, H), x.dtype) if a is None else a
-    launch_1d(k.bias_act, N * H, r, b, a, kind, 0 if kind == SIGMOID else 1)
-    return a, (a if kind == SIGMOID else r)
+    if kind == SOFTMAX:
+        launch_1d(k.softmax_rows, N, r, b, 1, a)
+        return a, a
+    cached_a = kind in CACHES_OUTPUT
+    launch_1d(k.bias_act, N * H, r, b, a, kind, 0 if cached_a else 1)
+    return a, (a if cached_a else r)
+
+
+def output_backward(da, act_cache, kind, out=None):
+    """``dz`` of an output layer from ``da``: the activation gradient, or the softmax's row rule."""
+    if kind == SOFTMAX:
+        return softmax_backward(da, act_cache, out)
+    if kind == LINEAR:
+        return da
+    return activation_backward(da, act_cache, kind, out=out)
 
 
 def dense_backward_params(dr, x_in, dW, db, ws=None):
@@ -200,5 +215,125 @@ def loss(y, y_hat, kind, divisor, ws=None):
     P = scratch(ws, "loss", (1, S), F64)
     k.loss_partial[S, config.threads](yf, hf, dL.reshape(n), P.reshape(S), kind, NP(divisor))
     L = empty(1, y.dtype)
-    k.finalize_losses[1, config.threads](P, L, divisor, divisor)
+    k.finalize_losses[1, config.threads](P, L, divisor, divisor, 1)
     return L, dL
+
+
+def cross_entropy(y, y_hat, divisor, ws=None):
+    """``-sum y_hat ln y / divisor`` and ``dL/dy = -y_hat / y / divisor``; returns ``(L, dL_dy)``
+    with ``L`` a device 1-vector of the dtype (see :func:`loss`)."""
+    yf, hf = flat(y), flat(y_hat)
+    n = yf.shape[0]
+    k = kernels(y.dtype)
+    NP = np.dtype(y.dtype).type
+    dL = empty(y.shape, y.dtype)
+    S = blocks_1d(n)
+    P = scratch(ws, "loss", (1, S), F64)
+    k.xent_partial[S, config.threads](yf, hf, dL.reshape(n), P.reshape(S), NP(divisor))
+    L = empty(1, y.dtype)
+    k.finalize_losses[1, config.threads](P, L, divisor, divisor, 1)
+    return L, dL
+
+
+def softmax_cross_entropy_rows(z, y_hat, dz, P, divisor, b=None):
+    """One launch: the per-row losses of softmax + cross entropy, summed per block into ``P``
+    (float64, ``blocks_1d(N)`` slots), and ``dz = (softmax(z) s - y_hat) / divisor``.
+
+    With ``b`` the logits are ``z + b`` (an output layer's product before its bias)."""
+    N = z.shape[0]
+    NP = np.dtype(z.dtype).type
+    use_b = 0 if b is None else 1
+    bb = dz.reshape(dz.shape[0] * dz.shape[1]) if b is None else b   # not read without a bias
+    kernels(z.dtype).softmax_xent[blocks_1d(N), config.threads](
+        z, bb, use_b, y_hat, dz, P, NP(divisor))
+    return dz
+
+
+def softmax_cross_entropy(z, y_hat, divisor, ws=None):
+    """The fused loss of ``softmax(z)`` against ``y_hat``; returns ``(L, dL_dz)`` (``L`` a device 1-vector)."""
+    S = blocks_1d(z.shape[0])
+    P = scratch(ws, "loss", (1, S), F64)
+    dz = empty(z.shape, z.dtype)
+    softmax_cross_entropy_rows(z, y_hat, dz, P.reshape(S), divisor)
+    L = empty(1, z.dtype)
+    kernels(z.dtype).finalize_losses[1, config.threads](P, L, divisor, divisor, 1)
+    return L, dz
+
+
+# ---------------------------------------------------------------- row-wise and grouped activations
+
+
+def softmax(z, out=None):
+    """``y = softmax(z)`` row by row (the row max subtracted, the row sum in float64)."""
+    y = empty(z.shape, z.dtype) if out is None else out
+    launch_1d(kernels(z.dtype).softmax_rows, z.shape[0], z, y.reshape(y.shape[0] * y.shape[1]), 0, y)
+    return y
+
+
+def softmax_backward(dy, y, out=None):
+    """``dz = y * (dy - sum_k dy_k y_k)`` row by row."""
+    dz = empty(y.shape, y.dtype) if out is None else out
+    launch_1d(kernels(y.dtype).softmax_bwd_rows, y.shape[0], dy, y, dz)
+    return dz
+
+
+def leaky_relu(z, alpha):
+    """``a = z`` where ``z > 0``, else ``alpha z`` (any shape; ``alpha`` a Python float)."""
+    zf = flat(z)
+    a = empty(z.shape, z.dtype)
+    NP = np.dtype(z.dtype).type
+    launch_1d(kernels(z.dtype).leaky_forward, zf.shape[0], zf, a.reshape(zf.shape[0]), NP(alpha))
+    return a
+
+
+def leaky_relu_backward(da, z, alpha):
+    """``dz = da`` where ``z > 0``, else ``alpha da``."""
+    daf = flat(da)
+    n = daf.shape[0]
+    dz = empty(da.shape, da.dtype)
+    NP = np.dtype(da.dtype).type
+    launch_1d(kernels(da.dtype).leaky_backward, n, daf, flat(z), dz.reshape(n), NP(alpha))
+    return dz
+
+
+def prelu(z, alpha):
+    """``a[n, h] = z`` where ``z > 0``, else ``alpha[h] z``."""
+    a = empty(z.shape, z.dtype)
+    launch_1d(kernels(z.dtype).prelu_forward, z.shape[0] * z.shape[1], z, alpha, a)
+    return a
+
+
+def prelu_backward(da, z, alpha, ws=None):
+    """``(dz, dalpha)``: one elementwise pass writes ``dz`` and ``da * min(z, 0)``, a column sum gives ``dalpha``."""
+    N, H = z.shape
+    k = kernels(z.dtype)
+    dz = empty(z.shape, z.dtype)
+    T = scratch(ws, "prelu", (N, H), z.dtype)
+    launch_1d(k.prelu_backward, N * H, da, z, alpha, dz, T)
+    dalpha = empty(H, z.dtype)
+    colsum(T, None, dalpha, None, ws)
+    return dz, dalpha
+
+
+def maxout(z, k):
+    """``a[n, h] = max_j z[n, h k + j]`` and the first maximal ``j`` (int32), for the backward."""
+    N, C = z.shape
+    H = C // k
+    a = empty((N, H), z.dtype)
+    arg = empty((N, H), np.int32)
+    launch_1d(kernels(z.dtype).maxout_forward, N * H, z, a, arg, k)
+    return a, arg
+
+
+def maxout_backward(da, arg, k):
+    """``dz[n, h k + j] = da[n, h]`` for the group's first maximal ``j``, else 0."""
+    N, H = da.shape
+    dz = empty((N, H * k), da.dtype)
+    launch_1d(kernels(da.dtype).maxout_backward, N * H * k, da, arg, dz, k)
+    return dz
+
+
+def gather_rows(x, y_hat, order_d, start, xb, yb):
+    """``xb[i] = x[order[start + i]]`` and ``yb[i] = y_hat[order[start + i]]`` in one launch."""
+    n = xb.shape[0] * (x.shape[1] + y_hat.shape[1])
+    launch_1d(kernels(x.dtype).gather_rows, n, x, y_hat, order_d, start, xb, yb)

@@ -1,4 +1,4 @@
-r"""Losses on the GPU: the mean square and mean absolute errors, and the error surface.
+r"""Losses on the GPU: the mean square and mean absolute errors, cross entropy, and the error surface.
 
 The twins of :mod:`reference.losses`. A loss is one kernel that writes
 :math:`\partial L/\partial y` and reduces the per-example errors, in float64, to
@@ -6,6 +6,12 @@ one partial sum per block (a shared-memory tree), then a one-block kernel that
 adds the partials and divides by :math:`N`. The loss :math:`L` always comes back
 as a NumPy scalar of the dtype (one 8-byte copy: it is what a loop logs);
 :math:`\partial L/\partial y` stays where ``y`` was.
+
+:func:`cross_entropy` is the same pattern on the entries of ``(N, K)`` arrays.
+:func:`softmax_cross_entropy` takes one thread per example: it finds the row's
+largest score, accumulates :math:`\sum_j e^{z_j - \max z}`, :math:`s^n` and
+:math:`\sum_i \hat y_i z_i` in float64, writes the row of
+:math:`\partial L/\partial z` and adds its loss to the block's partial sum.
 
 :func:`loss_surface` is one 2-D kernel: one thread per grid point
 :math:`(w, b)`, the examples streamed through shared memory.
@@ -116,3 +122,78 @@ def loss_surface(x1, y_hat, w_grid, b_grid, loss="mse"):
     k.loss_surface[(cdiv(W, T), cdiv(B, T)), (T, T)](
         dev(x1), dev(y_hat), dev(w_grid), dev(b_grid), L, LOSS_CODE[loss])
     return result(L, on_device)
+
+
+@simulator_paced
+def cross_entropy(y, y_hat, reduction="mean"):
+    r"""Cross entropy between the targets and the network's output probabilities.
+
+    .. math::
+
+        l^n = -\sum_i \hat y^n_i \ln y^n_i, \qquad
+        L = \frac{1}{N} \sum_{n=1}^{N} l^n \quad (\texttt{"mean"}), \qquad
+        L = \sum_{n=1}^{N} l^n \quad (\texttt{"sum"})
+
+    and :math:`\partial L / \partial y^n_i = -\hat y^n_i / y^n_i` (divided by N for
+    ``"mean"``); a term with :math:`\hat y_i = 0` counts 0. One kernel writes the
+    gradient and reduces the terms (float64) to a partial sum per block; a second
+    adds the partials.
+
+    Concept: loss.cross_entropy, loss.total
+
+    Slides: 002 "Loss for an Example", "Total Loss"; 003 "Choosing Proper Loss", "Total Loss".
+
+    Parameters
+    ----------
+    y : ndarray or device array (N, K), float32 or float64 — predicted probabilities
+    y_hat : (N, K) — the targets
+    reduction : {"mean", "sum"}
+
+    Returns
+    -------
+    L : NumPy scalar of ``y``'s dtype (on the host, wherever ``y`` is)
+    dL_dy : (N, K), on the device if ``y`` or ``y_hat`` was
+    """
+    on_device = any_device(y, y_hat)
+    y, y_hat = _check.arrays("cross_entropy", y=(y, "N, K"), y_hat=(y_hat, "N, K"))
+    _check.choice("cross_entropy", "reduction", reduction, REDUCTIONS)
+    N = y.shape[0] if reduction == "mean" else 1
+    L, dL = _ops.cross_entropy(dev(y), dev(y_hat), N)
+    return np.dtype(y.dtype).type(L.copy_to_host()[0]), result(dL, on_device)
+
+
+@simulator_paced
+def softmax_cross_entropy(z, y_hat, reduction="mean"):
+    r"""Softmax and cross entropy in one stable step, from the scores ``z``.
+
+    .. math::
+
+        l^n = s^n \ln \sum_j e^{z^n_j} - \sum_i \hat y^n_i z^n_i, \qquad
+        s^n = \sum_i \hat y^n_i, \qquad
+        \frac{\partial L}{\partial z^n_i} = \frac{1}{N}\big(y^n_i s^n - \hat y^n_i\big)
+
+    with :math:`y = \mathrm{softmax}(z)` and the log-sum-exp taken around the row's
+    largest score. One kernel, one thread per example, then one that adds the
+    blocks' partial sums.
+
+    Concept: loss.cross_entropy, model.softmax, loss.total
+
+    Slides: 003 "Choosing Proper Loss", "Total Loss"; 002 "Loss for an Example".
+
+    Parameters
+    ----------
+    z : ndarray or device array (N, K), float32 or float64 — the output layer's scores
+    y_hat : (N, K) — the targets
+    reduction : {"mean", "sum"}
+
+    Returns
+    -------
+    L : NumPy scalar of ``z``'s dtype
+    dL_dz : (N, K), on the device if ``z`` or ``y_hat`` was
+    """
+    on_device = any_device(z, y_hat)
+    z, y_hat = _check.arrays("softmax_cross_entropy", z=(z, "N, K"), y_hat=(y_hat, "N, K"))
+    _check.choice("softmax_cross_entropy", "reduction", reduction, REDUCTIONS)
+    N = z.shape[0] if reduction == "mean" else 1
+    L, dz = _ops.softmax_cross_entropy(dev(z), dev(y_hat), N)
+    return np.dtype(z.dtype).type(L.copy_to_host()[0]), result(dz, on_device)

@@ -13,6 +13,14 @@ The twins of :mod:`reference.optimize`. The loops run entirely on the device:
   parameter in one flat buffer and every gradient in another so that one launch
   updates them all, and writes each batch's loss partials to a device table that
   one kernel turns into the losses after the last batch.
+* :func:`mlp_epoch` does the same for :func:`~accelerated.cuda.network.mlp_forward`
+  (the classifier's layers): one gather of the batch's rows of ``x`` and ``y_hat``,
+  two kernels per layer forward, and for ``loss="cross_entropy"`` one kernel that
+  adds the output layer's bias, takes the stable softmax and cross entropy of each
+  row and writes :math:`\partial L/\partial z` (no softmax output is ever stored);
+  tiled products and column sums backward; one update launch for every parameter
+  (:func:`sgd_update`'s rule). The parameters stay in one device buffer for the
+  whole epoch; the batch losses come back to the host once, at the end.
 * :func:`closed_form` forms :math:`X^T X` and :math:`X^T \hat y` in float64 with one
   tiled product of :math:`[x \mid 1 \mid \hat y]` with itself, then solves the
   small system on the host with the reference's solver (same error when singular).
@@ -21,11 +29,11 @@ The twins of :mod:`reference.optimize`. The loops run entirely on the device:
 import numpy as np
 from reference import _check
 from reference.losses import LOSSES
-from reference.network import ACTIVATIONS
-from reference.optimize import _solve_normal_equations
+from reference.network import ACTIVATIONS, OUTPUTS
+from reference.optimize import MLP_LOSSES, _solve_normal_equations
 
 from . import _ops
-from ._kernels import ACT_CODE, LINEAR, LOSS_CODE
+from ._kernels import ACT_CODE, LINEAR, LOSS_CODE, OUTPUT_CODE
 from ._launch import (Workspace, any_device, blocks_1d, cdiv, colsum_blocks, config, dev, empty,
                       flat, is_device, result, scalar_result, simulator_paced, to_device)
 
@@ -237,7 +245,7 @@ def network_epoch(x, y_hat, *params, order=None, batch_size=1, eta=0.01,
         ``None`` keeps the given order. Uploaded once.
     batch_size : int >= 1 (B)
     eta : float > 0
-    activation : {"sigmoid", "relu", "hard_sigmoid", "linear"}
+    activation : {"sigmoid", "relu", "hard_sigmoid", "linear", "leaky_relu", "tanh"}
     loss : {"mse", "mae"}
 
     Returns
@@ -323,9 +331,212 @@ def network_epoch(x, y_hat, *params, order=None, batch_size=1, eta=0.01,
         n_all = theta.buffer.shape[0]
         _ops.launch_1d(k.gd_update, n_all, theta.buffer, grad.buffer, theta.buffer, eta_d)
 
-    k.finalize_losses[blocks_1d(n_batches), TH](P_loss, losses, N, batch_size)
+    k.finalize_losses[blocks_1d(n_batches), TH](P_loss, losses, N, batch_size, 1)
     new_params = tuple(theta.views[:-1]) + (theta.views[-1],)
     if on_device:
         return new_params, losses
     host = tuple(v.copy_to_host() for v in new_params[:-1]) + (new_params[-1].copy_to_host()[()],)
     return host, losses.copy_to_host()
+
+
+@simulator_paced
+def sgd_init(param):
+    r"""The state plain SGD keeps for one parameter: none.
+
+    Every optimizer rule comes as a pair ``<rule>_init(param) -> state`` and
+    ``<rule>_update(param, grad, state, **hyper) -> (param, state)``; plain SGD is
+    the one whose state is empty.
+
+    Concept: optim.sgd
+
+    Slides: 003 "Keras" (``SGD(lr=0.1)``).
+
+    Parameters
+    ----------
+    param : ndarray or device array, any shape, float32 or float64
+
+    Returns
+    -------
+    state : ``()``
+    """
+    _check.arrays("sgd_init", param=(param, "..."))
+    return ()
+
+
+@simulator_paced
+def sgd_update(param, grad, state, eta=0.01):
+    r"""One plain stochastic-gradient-descent update of one parameter (one elementwise kernel).
+
+    .. math::
+
+        w \leftarrow w - \eta \frac{\partial L}{\partial w}
+
+    Concept: optim.sgd, gd.step
+
+    Slides: 003 "Keras" (``SGD(lr=0.1)``), "Gradient Descent".
+
+    Parameters
+    ----------
+    param : ndarray or device array, any shape, float32 or float64
+    grad : ``param``'s shape and dtype
+    state : from :func:`sgd_init` (``()``)
+    eta : float > 0 — the learning rate
+
+    Returns
+    -------
+    param : a new array, on the device if ``param`` or ``grad`` was (a NumPy scalar
+        for a 0-d host ``param``, a 0-d device array for a 0-d device one)
+    state : ``()``
+    """
+    on_device = any_device(param, grad)
+    param = _check.arrays("sgd_update", param=(param, "..."))
+    grad = _check.same_shape("sgd_update", "grad", grad, "param", param)
+    if state != ():
+        raise ValueError(f"sgd_update: state must be () from sgd_init; got {type(state).__name__}")
+    eta = _check.positive("sgd_update", "eta", eta)
+    pd, gd_ = flat(dev(param)), flat(dev(grad))
+    out = empty(param.shape, param.dtype)
+    n = pd.shape[0]
+    NP = np.dtype(param.dtype).type
+    _ops.launch_1d(_ops.kernels(param.dtype).gd_update, n, pd, gd_, out.reshape(n), NP(eta))
+    if len(param.shape) == 0:
+        return scalar_result(out, on_device), ()
+    return result(out, on_device), ()
+
+
+@simulator_paced
+def mlp_epoch(x, y_hat, *params, order=None, batch_size=32, eta=0.01, activation="sigmoid",
+              output="softmax", loss="cross_entropy"):
+    r"""One epoch of mini-batch SGD on :func:`~accelerated.cuda.network.mlp_forward`.
+
+    .. math::
+
+        \mathbf{g} = \nabla L^k(\boldsymbol\theta^{k-1}),\qquad
+        \boldsymbol\theta^{k} \leftarrow \boldsymbol\theta^{k-1} - \eta\,\mathbf{g},
+        \qquad k = 1, \dots, \lceil N / B \rceil
+
+    Per batch, on the device: one gather kernel takes the batch's rows of ``x`` and
+    ``y_hat`` in ``order``; two kernels per hidden layer run the forward; for
+    ``loss="cross_entropy"`` the output layer's product is followed by one kernel
+    that adds the bias, takes each row's stable softmax and cross entropy, writes
+    :math:`\partial L/\partial z` and the batch's loss partials; for ``"mse"`` and
+    ``"mae"`` the output activation, then one loss kernel over the N×K entries and
+    the output activation's gradient. Backward: tiled products and column sums into
+    one flat gradient buffer; one kernel updates every parameter. The losses are
+    finished by one kernel after the last batch and copied to the host once.
+
+    Concept: batch.minibatch, batch.epoch, optim.sgd, backprop.chain
+
+    Slides: 003 "Mini-batch", "Keras"; 002 "Gradient Descent", "Backpropagation".
+
+    Parameters
+    ----------
+    x : ndarray or device array (N, D), float32 or float64
+    y_hat : (N, K) — the targets (one-hot rows for a classifier)
+    *params : as for :func:`~accelerated.cuda.network.mlp_forward`
+    order : (N,) int on the host (or device), a permutation of ``range(N)``;
+        ``None`` keeps the given order. Uploaded once.
+    batch_size : int >= 1 (B)
+    eta : float > 0
+    activation : {"sigmoid", "relu", "hard_sigmoid", "linear", "leaky_relu", "tanh"} — the hidden layers
+    output : {"softmax", "sigmoid", "linear"}
+    loss : {"mse", "mae", "cross_entropy"} — "cross_entropy" needs ``output="softmax"``
+
+    Returns
+    -------
+    params : tuple — new arrays (the inputs are not changed): device arrays when any
+        argument was on the device, else NumPy arrays
+    losses : NumPy array (ceil(N / B),) — :math:`L^k` of each batch, before its update
+        (on the host in both modes: one copy per epoch)
+    """
+    on_device = any_device(x, y_hat, *params)
+    x, params, y_hat = _check.params_layers("mlp_epoch", x, params, y_hat=(y_hat, "N, K"))
+    N = x.shape[0]
+    order = np.arange(N) if order is None else _check.order("mlp_epoch", "order", order, N)
+    batch_size = _check.count("mlp_epoch", "batch_size", batch_size)
+    eta = _check.positive("mlp_epoch", "eta", eta)
+    _check.choice("mlp_epoch", "activation", activation, ACTIVATIONS)
+    _check.choice("mlp_epoch", "output", output, OUTPUTS)
+    _check.choice("mlp_epoch", "loss", loss, MLP_LOSSES)
+    if loss == "cross_entropy" and output != "softmax":
+        raise ValueError(f"mlp_epoch: loss 'cross_entropy' needs output 'softmax'; got output {output!r}")
+
+    dtype = np.dtype(x.dtype)
+    NP = dtype.type
+    k = _ops.kernels(dtype)
+    TH = config.threads
+    act, out_kind = ACT_CODE[activation], OUTPUT_CODE[output]
+    fused = loss == "cross_entropy"
+    loss_kind = None if fused else LOSS_CODE[loss]
+    xd, yd = dev(x), dev(y_hat)
+    order_d = to_device(np.ascontiguousarray(order, dtype=np.int64))
+    B = min(batch_size, N)
+    n_batches = cdiv(N, batch_size)
+    D, K = x.shape[1], y_hat.shape[1]
+
+    shapes = [tuple(p.shape) for p in params]
+    theta = _FlatParams(shapes, dtype)
+    theta.load(params)
+    grad = _FlatParams(shapes, dtype)
+    n_layers = len(params) // 2
+    widths = [D] + [shapes[2 * l][0] for l in range(n_layers)]
+    W_views, b_views = theta.views[0::2], theta.views[1::2]
+    dW_views, db_views = grad.views[0::2], grad.views[1::2]
+
+    # Buffers for a full batch; the last, smaller batch uses their leading rows.
+    ws = Workspace()
+    xb_buf, yb_buf, dL_buf = empty((B, D), dtype), empty((B, K), dtype), empty((B, K), dtype)
+    r_bufs = [empty((B, h), dtype) for h in widths[1:]]
+    kinds = [act] * (n_layers - 1) + [out_kind]
+    a_bufs = [r if kd == LINEAR else empty(r.shape, dtype) for r, kd in zip(r_bufs, kinds)]
+    d_bufs = [empty((B, h), dtype) for h in widths[1:]]
+    S_loss = blocks_1d(B) if fused else blocks_1d(B * K)
+    P_loss = to_device(np.zeros((n_batches, S_loss)))
+    losses = empty(n_batches, dtype)
+    eta_d = NP(eta)
+    n_all = theta.buffer.shape[0]
+
+    for kb, start in enumerate(range(0, N, batch_size)):
+        nb = min(batch_size, N - start)
+        xb, yb = xb_buf[:nb], yb_buf[:nb]
+        _ops.gather_rows(xd, yd, order_d, start, xb, yb)
+        # forward through the hidden layers
+        a = xb
+        inputs, act_caches = [], []
+        for l in range(n_layers - 1):
+            inputs.append(a)
+            a, cache = _ops.dense_forward(a, W_views[l], b_views[l], act, ws,
+                                          r=r_bufs[l][:nb], a=a_bufs[l][:nb])
+            act_caches.append(cache)
+        inputs.append(a)
+        # output layer, loss and dL/dz; the loss partials go to row kb
+        dz = d_bufs[-1][:nb]
+        if fused:
+            r = _ops.gemm(a, W_views[-1], r_bufs[-1][:nb], 0, 1, ws)
+            _ops.softmax_cross_entropy_rows(r, yb, dz, P_loss[kb], nb, b=b_views[-1])
+        else:
+            y, out_cache = _ops.dense_forward(a, W_views[-1], b_views[-1], out_kind, ws,
+                                              r=r_bufs[-1][:nb], a=a_bufs[-1][:nb])
+            dL = dL_buf[:nb]
+            n_out = nb * K
+            k.loss_partial[blocks_1d(n_out), TH](y.reshape(n_out), yb.reshape(n_out), dL.reshape(n_out),
+                                                 P_loss[kb], loss_kind, NP(n_out))
+            dz = _ops.output_backward(dL, out_cache, out_kind, out=dz)
+        # backward
+        dr = dz
+        for l in range(n_layers - 1, -1, -1):
+            _ops.dense_backward_params(dr, inputs[l], dW_views[l], db_views[l], ws)
+            if l > 0:
+                below = d_bufs[l - 1][:nb]
+                _ops.gemm(dr, W_views[l], below, 0, 0, ws)
+                if act != LINEAR:
+                    _ops.activation_backward(below, act_caches[l - 1], act, out=below)
+                dr = below
+        # one update for every parameter
+        _ops.launch_1d(k.gd_update, n_all, theta.buffer, grad.buffer, theta.buffer, eta_d)
+
+    k.finalize_losses[blocks_1d(n_batches), TH](P_loss, losses, N, batch_size, 1 if fused else K)
+    host_losses = losses.copy_to_host()
+    if on_device:
+        return tuple(theta.views), host_losses
+    return tuple(v.copy_to_host() for v in theta.views), host_losses
