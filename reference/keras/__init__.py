@@ -1,0 +1,47 @@
+r"""A Keras-like model layer, written once on the primitives and run on any backend.
+
+The slides of the Deep Learning Tutorial (``003``, "Keras") write the three steps of
+deep learning in Keras: define a set of functions (``Sequential`` and ``add``), the
+goodness of a function (``compile``), and pick the best function (``fit``). Their
+code runs here unchanged but for the imports; on the 8x8 digits (``input_dim=64``
+instead of the slide's 28*28)::
+
+    from reference.data import load_digits
+    from reference.keras import Sequential, Dense, Activation, SGD
+
+    (x_train, y_train), (x_test, y_test) = load_digits()
+
+    model = Sequential()
+    model.add(Dense(input_dim=64, output_dim=500)); model.add(Activation('sigmoid'))
+    model.add(Dense(output_dim=500)); model.add(Activation('sigmoid'))
+    model.add(Dense(output_dim=10)); model.add(Activation('softmax'))
+    model.compile(loss='mse', optimizer=SGD(lr=0.1), metrics=['accuracy'])
+    model.fit(x_train, y_train, batch_size=100, nb_epoch=20)
+    score = model.evaluate(x_test, y_test); result = model.predict(x_test)
+    print('Total loss on Testing Set:', score[0])
+    print('Accuracy of Testing Set:', score[1])
+
+``Sequential(backend="cpu")`` (or ``"cuda"``, or ``SLIDESPEC_BACKEND``) runs the same
+model on the fast backends, and ``Sequential(seed=0)`` makes a run reproducible.
+Keras 2's spellings work as well: ``Dense(500, activation='sigmoid', input_dim=64)``,
+``SGD(learning_rate=0.1)``, ``fit(..., epochs=20)``.
+
+What is here: :class:`~reference.keras.models.Sequential` (``add``, ``compile``,
+``fit`` returning a :class:`~reference.keras.models.History`, ``evaluate``,
+``predict``, ``get_weights``/``set_weights``, ``summary``, ``count_params``,
+``save``) and :func:`~reference.keras.models.load_model`; the layers
+:class:`~reference.keras.layers.Dense`, :class:`~reference.keras.layers.Activation`
+(``'sigmoid'``, ``'relu'``, ``'softmax'``, ``'linear'``, ``'leaky_relu'``, ``'tanh'``),
+:class:`~reference.keras.layers.PReLU` and :class:`~reference.keras.layers.Maxout`;
+the optimizer :class:`~reference.keras.optimizers.SGD`; the losses ``'mse'``,
+``'mae'``, ``'categorical_crossentropy'``, ``'sparse_categorical_crossentropy'``;
+the metric ``'accuracy'``. :mod:`reference.keras.models` says how ``fit`` maps onto
+the primitives and where this model layer differs from Keras.
+"""
+
+from .layers import ACTIVATION_NAMES, Activation, Dense, Maxout, PReLU
+from .models import LOSS_NAMES, METRIC_NAMES, History, Sequential, load_model
+from .optimizers import SGD
+
+__all__ = ["Sequential", "History", "load_model", "Dense", "Activation", "PReLU", "Maxout", "SGD",
+           "ACTIVATION_NAMES", "LOSS_NAMES", "METRIC_NAMES"]

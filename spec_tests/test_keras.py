@@ -1,0 +1,632 @@
+"""The Keras-like model layer (``reference.keras``), written once on the primitives, on every backend.
+
+The digits cases run on the reference and the cpu backend (and on a real GPU); under the
+CUDA simulator the cuda backend gets the tiny cases only (8 examples, widths 3).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import sys
+
+import numpy as np
+import pytest
+
+import accelerated
+from reference.data import load_digits, onehot
+from reference.keras import (ACTIVATION_NAMES, LOSS_NAMES, Activation, Dense, Maxout, PReLU, Sequential,
+                             SGD, load_model)
+
+from . import tolerance as T
+
+
+# -- helpers --------------------------------------------------------------------------------------------
+class _Spy:
+    """A backend module that records every primitive call (name, args, kwargs) and forwards it."""
+
+    def __init__(self, module):
+        self._module = module
+        self.calls = []
+
+    def __getattr__(self, name):
+        target = getattr(self._module, name)
+        if not callable(target):
+            return target
+
+        def call(*args, **kwargs):
+            self.calls.append((name, args, kwargs))
+            return target(*args, **kwargs)
+        return call
+
+    def names(self):
+        return [c[0] for c in self.calls]
+
+
+def spying(B):
+    """``(backend, spy)``: ``B``'s primitives, with every call recorded in ``spy``."""
+    spy = _Spy(B.module)
+    return accelerated.Backend(B.name, spy, to_device=B.to_device, to_host=B.to_host), spy
+
+
+def _is_device(a):
+    return hasattr(a, "copy_to_host")
+
+
+def _tiny(n=8, d=3, k=3, seed=0):
+    rng = np.random.default_rng(seed)
+    return rng.uniform(-1, 1, size=(n, d)), rng.integers(0, k, size=n)
+
+
+def _tiny_model(B, seed=1, hidden="sigmoid", output="softmax", loss="categorical_crossentropy", lr=0.5,
+                dtype="float64", metrics=("accuracy",), fast=True):
+    m = Sequential(backend=B, seed=seed, dtype=dtype)
+    m.add(Dense(3, input_dim=3))
+    m.add(Activation(hidden))
+    m.add(Dense(3, activation=output))
+    m.compile(loss=loss, optimizer=SGD(lr=lr), metrics=list(metrics))
+    m._fast_path = fast
+    return m
+
+
+def _skip_big_on_simulator(B):
+    if B.name == "cuda" and accelerated.cuda_simulated():
+        pytest.skip("the digits network is too large for the CUDA simulator (the tiny cases cover cuda)")
+
+
+def _sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+
+
+# -- the slides' code ---------------------------------------------------------------------------------
+def test_sequential_slide_code_on_digits(B, monkeypatch):
+    """The slide's Keras code runs unchanged (but for the imports) on the digits, 1 epoch instead of 20 (for
+    time; with the square error it stays near chance for many epochs, as on the slide "Choosing Proper Loss").
+
+    Then the slides' recipe (cross entropy, 003 "Choosing Proper Loss"; ReLU, 003 "ReLU") in the same code
+    is well above chance (0.1) on the test set after 2 epochs: 0.80 to 0.86 over seeds 0 to 3.
+
+    Concept: model.dense, optim.sgd, batch.minibatch.
+    """
+    _skip_big_on_simulator(B)
+    monkeypatch.setenv("SLIDESPEC_BACKEND", B.name)
+    (x_train, y_train), (x_test, y_test) = load_digits()
+    # ---- 003 "Keras", as on the slides (input_dim=64 for the 8x8 digits; nb_epoch=1 for time) ----
+    model = Sequential()
+    model.add(Dense(input_dim=64, output_dim=500)); model.add(Activation('sigmoid'))
+    model.add(Dense(output_dim=500)); model.add(Activation('sigmoid'))
+    model.add(Dense(output_dim=10)); model.add(Activation('softmax'))
+    model.compile(loss='mse', optimizer=SGD(lr=0.1), metrics=['accuracy'])
+    model.fit(x_train, y_train, batch_size=100, nb_epoch=1)
+    score = model.evaluate(x_test, y_test); result = model.predict(x_test)
+    # ------------------------------------------------------------------------------------------------
+    assert model.backend.name == B.name
+    assert isinstance(score, list) and len(score) == 2 and all(isinstance(s, float) for s in score)
+    assert 0 < score[0] < 1 and 0 <= score[1] <= 1
+    assert result.shape == (450, 10) and result.dtype == np.float32
+    assert np.allclose(result.sum(axis=1), 1, atol=1e-5) and np.all(result >= 0)
+    assert score[1] == np.mean(result.argmax(axis=1) == y_test)
+
+    model = Sequential(seed=0)
+    model.add(Dense(input_dim=64, output_dim=500)); model.add(Activation('relu'))
+    model.add(Dense(output_dim=500)); model.add(Activation('relu'))
+    model.add(Dense(output_dim=10)); model.add(Activation('softmax'))
+    model.compile(loss='categorical_crossentropy', optimizer=SGD(lr=0.1), metrics=['accuracy'])
+    history = model.fit(x_train, y_train, batch_size=100, nb_epoch=2, verbose=0)
+    score = model.evaluate(x_test, y_test, verbose=0)
+    assert history.history["loss"][1] < history.history["loss"][0]
+    assert score[1] > 0.5, f"{B.name}: test accuracy {score[1]} after 2 epochs"
+
+
+def test_summary_parameter_counts(capsys):
+    """summary() lists each layer's output shape and parameters, and the total; count_params() agrees.
+
+    The slide's network on the digits: 64*500 + 500, 500*500 + 500, 500*10 + 10 = 288,010 parameters.
+    """
+    model = Sequential(seed=0)
+    model.add(Dense(input_dim=64, output_dim=500)); model.add(Activation('sigmoid'))
+    model.add(Dense(output_dim=500)); model.add(Activation('sigmoid'))
+    model.add(Dense(output_dim=10)); model.add(Activation('softmax'))
+    model.summary()
+    out = capsys.readouterr().out
+    rows = re.findall(r"^(\w+) \((\w+)\)\s+\(None, (\d+)\)\s+(\d+)\s*$", out, re.M)
+    assert rows == [("dense_1", "Dense", "500", str(64 * 500 + 500)), ("activation_1", "Activation", "500", "0"),
+                    ("dense_2", "Dense", "500", str(500 * 500 + 500)), ("activation_2", "Activation", "500", "0"),
+                    ("dense_3", "Dense", "10", str(500 * 10 + 10)), ("activation_3", "Activation", "10", "0")]
+    assert "Total params: 288,010" in out
+    assert model.count_params() == 288010 == sum(w.size for w in model.get_weights())
+    other = Sequential(seed=0)
+    other.add(Dense(6, input_dim=4)); other.add(PReLU()); other.add(Maxout(2, k=3))
+    lines = []
+    other.summary(print_fn=lines.append)
+    assert [layer.count_params() for layer in other.layers] == [4 * 6 + 6, 6, 6 * 6 + 6]
+    assert "Total params: 78" in lines and other.count_params() == 78
+    assert [w.shape for w in other.get_weights()] == [(4, 6), (6,), (6,), (6, 6), (6,)]
+
+
+# -- the two paths of fit -----------------------------------------------------------------------------------
+_PATH_CASES = [("categorical_crossentropy", "sigmoid", np.float64), ("mse", "tanh", np.float32),
+               ("categorical_crossentropy", "sigmoid", np.float32), ("mse", "tanh", np.float64)]
+
+
+@pytest.mark.parametrize("loss, hidden, dtype", _PATH_CASES)
+def test_fit_fast_path_equals_generic_path(B, loss, hidden, dtype):
+    """fit's fast path (one mlp_epoch per epoch) and its generic path (the layers' primitives batch by batch)
+    give the same weights and loss history, within the bound of the replayed epochs.
+
+    8 examples, widths 3, batches of 5 and 3, 2 epochs in the given order. The spy shows which primitives
+    ran: mlp_epoch once per epoch on the fast path and never on the generic one, which chains
+    dense_forward, the activations, the loss and sgd_update instead. (The CUDA simulator runs the first two
+    cases only: every kernel launch costs it milliseconds.)
+    """
+    if B.name == "cuda" and accelerated.cuda_simulated() and (loss, hidden, dtype) not in _PATH_CASES[:2]:
+        pytest.skip("the first two cases cover cuda under the simulator")
+    x, labels = _tiny()
+    sizes = np.array([5, 3])
+    runs = {}
+    for fast in (True, False):
+        spied, spy = spying(B)
+        m = _tiny_model(spied, hidden=hidden, loss=loss, dtype=dtype, fast=fast, metrics=())
+        start = [w.copy() for w in m.get_weights()]
+        h = m.fit(x, labels, batch_size=5, epochs=2, verbose=0, shuffle=False)
+        runs[fast] = (m, h, spy, start)
+    (mf, hf, spy_f, start), (mg, hg, spy_g, start_g) = runs[True], runs[False]
+    assert all(np.array_equal(a, b) for a, b in zip(start, start_g))
+    assert hf.params["path"] == "fast" and hg.params["path"] == "generic"
+    assert spy_f.names().count("mlp_epoch") == 2 and "sgd_update" not in spy_f.names()
+    assert "mlp_epoch" not in spy_g.names() and spy_g.names().count("sgd_update") == 2 * 2 * 4
+    assert spy_g.names().count("softmax_cross_entropy" if loss != "mse" else "mse") == 2 * 2
+    # The bound: the reference's epochs replayed in the error-bound engine.
+    params = [w.T if w.ndim == 2 else w for w in start]
+    t = onehot(labels, 3, dtype=dtype)
+    bounds = []
+    for _ in range(2):
+        params, losses = T.mlp_epoch(x.astype(dtype), t, params, None, 5, 0.5, hidden, "softmax",
+                                     "cross_entropy" if loss != "mse" else "mse")
+        bounds.append(losses)
+    for i, (a, b, bound) in enumerate(zip(mf.get_weights(), mg.get_weights(), params)):
+        T.assert_close(f"{B.name} weight {i} ({np.dtype(dtype)})", a, b, bound.T if a.ndim == 2 else bound)
+    for epoch, bound in enumerate(bounds):
+        tol = np.dot(sizes, bound.tol) / 8 + 1e-15        # the weighted mean itself is taken in float64
+        assert abs(hf.history["loss"][epoch] - hg.history["loss"][epoch]) <= tol
+        assert abs(hf.history["loss"][epoch] - np.dot(sizes, bound.v) / 8) <= tol
+
+
+def test_fit_keeps_parameters_on_the_device(B):
+    """On cuda, fit hands the primitives device arrays: the fast path x, y and the parameters (x uploaded once
+    per fit, for the epochs and the accuracy), the generic path every batch; on the host backends everything
+    stays a NumPy array."""
+    x, labels = _tiny()
+    for fast in (True, False):
+        spied, spy = spying(B)
+        m = _tiny_model(spied, fast=fast)
+        m.fit(x, labels, batch_size=8, epochs=2 if fast else 1, verbose=0)
+        on_device = B.name == "cuda"
+        if fast:
+            calls = [c for c in spy.calls if c[0] == "mlp_epoch"]
+            assert len(calls) == 2
+            for _, args, _ in calls:
+                assert all(_is_device(a) == on_device for a in args)
+            assert calls[0][1][0] is calls[1][1][0]          # x uploaded once per fit,
+            forward = [c for c in spy.calls if c[0] == "dense_forward"]
+            assert forward and all(c[1][0] is calls[0][1][0] for c in forward[::2])   # and used for the accuracy
+        else:
+            calls = [c for c in spy.calls if c[0] == "sgd_update"]
+            assert calls and all(_is_device(c[1][0]) == on_device for c in calls)
+        assert all(isinstance(w, np.ndarray) for w in m.get_weights())
+
+
+def test_fit_generic_path_gradients_match_finite_differences():
+    """One full-batch step of the generic path moves each weight by eta times the gradient of the loss,
+    as the central difference of evaluate() measures it (PReLU, Maxout and a softmax output, float64).
+
+    The alphas of PReLU move too: they are learned (003 "ReLU - variant"). Concept: act.prelu, act.maxout,
+    backprop.chain.
+    """
+    from reference.gradcheck import numeric_gradient
+
+    rng = np.random.default_rng(4)
+    x, labels = rng.normal(size=(6, 3)), rng.integers(0, 3, size=6)
+    m = Sequential(backend="reference", seed=2, dtype="float64")
+    m.add(Dense(4, input_dim=3)); m.add(PReLU()); m.add(Maxout(3, k=2)); m.add(Dense(3, activation="softmax"))
+    m.compile(loss="categorical_crossentropy", optimizer=SGD(lr=1e-3))
+    weights = m.get_weights()
+    weights[2] = np.array([0.25, -0.5, 0.1, 0.3])       # distinct alphas
+    m.set_weights(weights)
+    history = m.fit(x, labels, batch_size=6, epochs=1, verbose=0, shuffle=False)
+    assert history.params["path"] == "generic"
+    after = m.get_weights()
+    probe = Sequential(backend="reference", dtype="float64")
+    for layer in (Dense(4, input_dim=3), PReLU(), Maxout(3, k=2), Dense(3, activation="softmax")):
+        probe.add(layer)
+    probe.compile(loss="categorical_crossentropy")
+    probe.set_weights(weights)
+    assert history.history["loss"][0] == probe.evaluate(x, labels, verbose=0)   # the loss before the step
+    for i, w in enumerate(weights):
+        def loss_at(value, i=i):
+            trial = [v.copy() for v in weights]
+            trial[i] = value
+            probe.set_weights(trial)
+            return probe.evaluate(x, labels, verbose=0)
+        g = numeric_gradient(loss_at, w)
+        step = (w - after[i]) / 1e-3
+        assert np.allclose(step, g, rtol=1e-5, atol=1e-8), f"weight {i}: {step} vs {g}"
+    assert not np.array_equal(after[2], weights[2])
+
+
+def test_fit_prelu_maxout_models_train_on_every_backend(B, R):
+    """Models outside the fast path (PReLU, Maxout, leaky ReLU, a sigmoid output with cross entropy) train
+    on every backend to the reference's numbers (1 epoch of batches of 4, 8 examples, float64)."""
+    x, labels = _tiny()
+    results = {}
+    for backend in (B, R):
+        m = Sequential(backend=backend, seed=5, dtype="float64")
+        m.add(Dense(3, input_dim=3)); m.add(PReLU()); m.add(Maxout(3, k=2)); m.add(Activation("leaky_relu"))
+        m.add(Dense(3, activation="sigmoid"))
+        m.compile(loss="categorical_crossentropy", optimizer="sgd", metrics=["acc"])
+        h = m.fit(x, labels, batch_size=4, epochs=1, verbose=0)
+        assert h.params["path"] == "generic"
+        results[backend.name] = (m.get_weights(), h.history["loss"])
+    (wb, lb), (wr, lr) = results[B.name], results[R.name]
+    # Every value here is O(1) and comes out of fewer than 100 float64 operations (2 batches of a 3-wide
+    # network), each off by at most u = 1.1e-16 relative to magnitudes summing to under 10: two correct
+    # backends differ by well under 100 * 10 * u = 1.1e-13; 1e-12 is that bound with margin. (The data keep
+    # every Maxout and leaky-ReLU argument far from its kink, so no branch can flip.)
+    for a, b in zip(wb, wr):
+        assert np.allclose(a, b, rtol=1e-12, atol=1e-12)
+    assert np.allclose(lb, lr, rtol=1e-12)
+
+
+# -- spellings, labels, losses ------------------------------------------------------------------------------
+def test_dense_keras1_and_keras2_spellings_agree():
+    """Keras 1 (output_dim=, a separate Activation, SGD(lr=), nb_epoch=) and Keras 2 (units, activation=,
+    input_shape=, SGD(learning_rate=), epochs=) build and train the same model."""
+    x, labels = _tiny()
+    B = "reference"
+    k1 = Sequential(backend=B, seed=3)
+    k1.add(Dense(input_dim=3, output_dim=3)); k1.add(Activation("relu"))
+    k1.add(Dense(output_dim=3)); k1.add(Activation("softmax"))
+    k1.compile(loss="categorical_crossentropy", optimizer=SGD(lr=0.2), metrics=["acc"])
+    k2 = Sequential([Dense(3, activation="relu", input_shape=(3,)), Dense(units=3, activation="softmax")],
+                    backend=B, seed=3)
+    k2.compile(optimizer=SGD(learning_rate=0.2), loss="categorical_crossentropy", metrics=["accuracy"])
+    assert all(np.array_equal(a, b) for a, b in zip(k1.get_weights(), k2.get_weights()))
+    h1 = k1.fit(x, labels, batch_size=3, nb_epoch=2, verbose=0)
+    h2 = k2.fit(x, labels, batch_size=3, epochs=2, verbose=0)
+    assert h1.history == h2.history and h1.params["path"] == h2.params["path"] == "fast"
+    assert all(np.array_equal(a, b) for a, b in zip(k1.get_weights(), k2.get_weights()))
+    assert SGD().learning_rate == 0.01 and SGD(lr=0.3).lr == 0.3
+
+
+def test_fit_sparse_and_categorical_losses_agree():
+    """Integer labels with sparse_categorical_crossentropy train exactly as their one-hot rows with
+    categorical_crossentropy (the labels are one-hot encoded first)."""
+    x, labels = _tiny()
+    B = "reference"
+    runs = []
+    for loss, y in (("sparse_categorical_crossentropy", labels), ("categorical_crossentropy", onehot(labels, 3))):
+        m = _tiny_model(B, loss=loss)
+        runs.append((m.fit(x, y, batch_size=3, epochs=2, verbose=0).history, m.get_weights(),
+                     m.evaluate(x, y, verbose=0)))
+    (h1, w1, s1), (h2, w2, s2) = runs
+    assert h1 == h2 and s1 == s2 and all(np.array_equal(a, b) for a, b in zip(w1, w2))
+
+
+# -- weights ----------------------------------------------------------------------------------------------
+def test_get_weights_keras_layout_and_hand_computation(B):
+    """get_weights/set_weights speak Keras's layout: kernel (input_dim, units), bias (units,), and predict is
+    sigmoid(x @ kernel + b) then softmax(... @ kernel2 + b2) by hand; set then get gives the arrays back."""
+    x, _ = _tiny(n=5, d=3)
+    m = Sequential(backend=B, seed=0, dtype="float64")
+    m.add(Dense(input_dim=3, output_dim=4)); m.add(Activation("sigmoid"))
+    m.add(Dense(output_dim=2)); m.add(Activation("softmax"))
+    assert [w.shape for w in m.get_weights()] == [(3, 4), (4,), (4, 2), (2,)]
+    assert all(np.all(w == 0) for w in m.get_weights()[1::2])            # biases start at 0
+    rng = np.random.default_rng(7)
+    new = [rng.normal(size=s) for s in [(3, 4), (4,), (4, 2), (2,)]]
+    m.layers[0].set_weights(new[:2]); m.layers[2].set_weights(new[2:])
+    assert all(np.array_equal(a, b) for a, b in zip(m.get_weights(), new))
+    z = _sigmoid(x @ new[0] + new[1]) @ new[2] + new[3]
+    want = np.exp(z - z.max(axis=1, keepdims=True))
+    want /= want.sum(axis=1, keepdims=True)
+    assert np.allclose(m.predict(x), want, rtol=1e-12, atol=1e-15)
+    got = m.get_weights()
+    got[0][0, 0] = 99.0                                                 # copies: the model is unchanged
+    assert m.get_weights()[0][0, 0] == new[0][0, 0]
+    m.set_weights([w * 2 for w in new])
+    assert all(np.array_equal(a, 2 * b) for a, b in zip(m.get_weights(), new))
+
+
+def test_dense_glorot_uniform_initialisation():
+    """Kernels start Glorot-uniform, within ±sqrt(6 / (fan_in + fan_out)) and spread as that uniform law
+    (std limit/sqrt(3) within 3 % on 250,000 draws), from the model's seed."""
+    a = Sequential(seed=11); a.add(Dense(500, input_dim=500))
+    b = Sequential(seed=11); b.add(Dense(500, input_dim=500))
+    kernel = a.get_weights()[0]
+    limit = np.sqrt(6 / 1000)
+    assert np.abs(kernel).max() <= limit and abs(kernel.std() / (limit / np.sqrt(3)) - 1) < 0.03
+    assert np.array_equal(kernel, b.get_weights()[0])
+
+
+# -- history, progress, validation ---------------------------------------------------------------------------
+def test_fit_history_loss_and_accuracy_meaning(B):
+    """history's loss is the mean of the epoch's batch losses, each before its update, weighted by batch size
+    (Keras's convention): the losses of mlp_epoch run by hand. accuracy and val_* are measured with the
+    weights at the end of the epoch: evaluate() afterwards gives the same numbers."""
+    x, labels = _tiny()
+    m = _tiny_model(B)
+    start = [w.T.copy() if w.ndim == 2 else w.copy() for w in m.get_weights()]
+    h = m.fit(x, labels, batch_size=3, epochs=1, verbose=0, shuffle=False, validation_data=(x[:4], labels[:4]))
+    assert set(h.history) == {"loss", "accuracy", "val_loss", "val_accuracy"} and h.epoch == [0]
+    _, losses = B.mlp_epoch(x, onehot(labels, 3), *start, batch_size=3, eta=0.5, activation="sigmoid",
+                            output="softmax", loss="cross_entropy")
+    want = float(np.dot(np.asarray(B.to_host(losses)), [3, 3, 2]) / 8)
+    assert h.history["loss"][0] == pytest.approx(want, rel=1e-13)
+    assert h.history["accuracy"][0] == m.evaluate(x, labels, verbose=0)[1]
+    assert [h.history["val_loss"][0], h.history["val_accuracy"][0]] == m.evaluate(x[:4], labels[:4], verbose=0)
+
+
+def test_fit_history_lengths():
+    """History holds one float per epoch under loss, accuracy, val_loss, val_accuracy (the last two only with
+    validation data, accuracy only with the metric), and epoch = 0..E-1; evaluate without metrics gives the
+    loss alone, a float (as Keras)."""
+    x, labels = _tiny()
+    m = _tiny_model("reference")
+    h = m.fit(x, labels, batch_size=3, epochs=4, verbose=0)
+    assert set(h.history) == {"loss", "accuracy"} and h.epoch == [0, 1, 2, 3]
+    assert all(len(v) == 4 and all(isinstance(f, float) for f in v) for v in h.history.values())
+    plain = _tiny_model("reference", metrics=())
+    h = plain.fit(x, labels, epochs=3, verbose=0, validation_split=0.25)
+    assert set(h.history) == {"loss", "val_loss"} and len(h.history["val_loss"]) == 3 and h.epoch == [0, 1, 2]
+    assert isinstance(plain.evaluate(x, labels, verbose=0), float)
+
+
+def test_fit_validation_split_takes_the_last_fraction():
+    """validation_split=0.25 trains on the first 6 of 8 examples and validates on the last 2, as Keras:
+    the same numbers as validation_data=(x[6:], y[6:]) with x[:6]."""
+    x, labels = _tiny()
+    a, b = _tiny_model("reference", seed=4), _tiny_model("reference", seed=4)
+    ha = a.fit(x, labels, batch_size=4, epochs=2, verbose=0, validation_split=0.25)
+    hb = b.fit(x[:6], labels[:6], batch_size=4, epochs=2, verbose=0, validation_data=(x[6:], labels[6:]))
+    assert ha.history == hb.history and ha.params["samples"] == 6
+    assert set(ha.history) == {"loss", "accuracy", "val_loss", "val_accuracy"}
+    assert ha.history["val_loss"][-1] == a.evaluate(x[6:], labels[6:], verbose=0)[0]
+
+
+def test_fit_verbose_output(capsys, monkeypatch):
+    """verbose=0 prints nothing; verbose=1 and 2 print one Keras-style line per epoch to stdout; on a terminal
+    verbose=1 adds a progress bar over the epochs (redrawn with \\r), verbose=2 does not."""
+    x, labels = _tiny()
+    m = _tiny_model("reference")
+    m.fit(x, labels, epochs=2, verbose=0, validation_split=0.25)
+    assert capsys.readouterr() == ("", "")
+    line = (r"Epoch {}/3 - \d+\.\ds - loss: \d\.\d{{4}} - accuracy: \d\.\d{{4}} - val_loss: \d\.\d{{4}} - "
+            r"val_accuracy: \d\.\d{{4}}")
+    for verbose in (1, 2):
+        m.fit(x, labels, epochs=3, verbose=verbose, validation_split=0.25)
+        out, err = capsys.readouterr()
+        lines = out.splitlines()
+        assert err == "" and len(lines) == 3
+        assert all(re.fullmatch(line.format(e + 1), text) for e, text in enumerate(lines)), lines
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+    for verbose, bar in ((1, True), (2, False)):
+        monkeypatch.setattr("sys.stdout", Terminal())
+        m.fit(x, labels, epochs=3, verbose=verbose)
+        out = sys.stdout.getvalue()
+        assert ("\r[" in out) == bar and ("2/3 epochs" in out) == bar
+        assert len(re.findall(r"Epoch \d/3 - ", out)) == 3
+
+
+def test_fit_shuffle_false_is_deterministic_and_seeds_reproduce():
+    """shuffle=False takes the examples in order: two models with the same weights train identically whatever
+    their seeds. With shuffling, one seed reproduces its run exactly; another seed gives other weights."""
+    x, labels = _tiny()
+    a, b = _tiny_model("reference", seed=1), _tiny_model("reference", seed=2)
+    b.set_weights(a.get_weights())
+    ha = a.fit(x, labels, batch_size=3, epochs=3, verbose=0, shuffle=False)
+    hb = b.fit(x, labels, batch_size=3, epochs=3, verbose=0, shuffle=False)
+    assert ha.history == hb.history and all(np.array_equal(p, q) for p, q in zip(a.get_weights(), b.get_weights()))
+    runs = []
+    for seed in (6, 6, 7):
+        m = _tiny_model("reference", seed=seed)
+        runs.append((m.fit(x, labels, batch_size=3, epochs=3, verbose=0).history, m.get_weights()))
+    assert runs[0][0] == runs[1][0] and all(np.array_equal(p, q) for p, q in zip(runs[0][1], runs[1][1]))
+    assert not np.array_equal(runs[0][1][0], runs[2][1][0])
+    c = _tiny_model("reference", seed=8)
+    d = _tiny_model("reference", seed=9)
+    d.set_weights(c.get_weights())
+    hc = c.fit(x, labels, batch_size=3, epochs=2, verbose=0)
+    hd = d.fit(x, labels, batch_size=3, epochs=2, verbose=0)
+    assert hc.history["loss"] != hd.history["loss"]          # same start, other shuffles
+
+
+# -- saving -------------------------------------------------------------------------------------------------
+def _small_zoo(B):
+    m = Sequential(backend=B, seed=3, dtype="float64")
+    m.add(Dense(4, input_dim=3, activation="tanh")); m.add(PReLU()); m.add(Maxout(3, k=2))
+    m.add(Dense(2)); m.add(Activation("softmax"))
+    m.compile(loss="categorical_crossentropy", optimizer=SGD(lr=0.3), metrics=["accuracy"])
+    return m
+
+
+def test_save_load_roundtrip_identical_predictions(B, tmp_path):
+    """save then load_model gives the same architecture, weights, compile settings and identical predictions;
+    the file is written atomically (no temporary file is left, an existing file is replaced)."""
+    x, labels = _tiny(k=2)
+    m = _small_zoo(B)
+    rng = np.random.default_rng(3)
+    m.set_weights([rng.normal(size=w.shape) for w in m.get_weights()])
+    path = tmp_path / "m.npz"
+    path.write_bytes(b"old contents")
+    m.save(path)
+    assert os.listdir(tmp_path) == ["m.npz"]
+    loaded = load_model(path, backend=B)
+    assert loaded.get_config() == m.get_config() and loaded.backend is B
+    assert all(np.array_equal(a, b) and a.dtype == b.dtype for a, b in zip(loaded.get_weights(), m.get_weights()))
+    assert np.array_equal(loaded.predict(x), m.predict(x))
+    assert loaded.evaluate(x, labels, verbose=0) == m.evaluate(x, labels, verbose=0)
+    assert loaded._compiled["optimizer"].learning_rate == 0.3
+    with np.load(path, allow_pickle=False) as f:
+        assert json.loads(str(f["config"]))["layers"][2] == {
+            "class_name": "Maxout", "config": {"name": "maxout_1", "units": 3, "k": 2}}
+    assert loaded._compiled["loss"] == "categorical_crossentropy" and loaded._compiled["metrics"] == ["accuracy"]
+
+
+def test_save_leaves_no_file_when_writing_fails(tmp_path, monkeypatch):
+    """A save that fails half way leaves neither a temporary file nor a changed target."""
+    m = _small_zoo("reference")
+    path = tmp_path / "m.npz"
+    path.write_bytes(b"keep me")
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+    monkeypatch.setattr(np, "savez", broken)
+    with pytest.raises(OSError, match="disk full"):
+        m.save(path)
+    assert os.listdir(tmp_path) == ["m.npz"] and path.read_bytes() == b"keep me"
+
+
+def test_load_model_rejects_bad_files(tmp_path):
+    """load_model raises ValueError naming the file and the problem: an empty or non-zip file, a truncated
+    archive, a foreign .npz, a pickled object array (never unpickled), a foreign config, missing weights."""
+    good = tmp_path / "good.npz"
+    _small_zoo("reference").save(good)
+    data = good.read_bytes()
+    cases = {}
+    (tmp_path / "empty.npz").write_bytes(b"")
+    cases["empty.npz"] = "it is empty"
+    (tmp_path / "text.npz").write_text("hello")
+    cases["text.npz"] = "not a .npz (zip) archive"
+    (tmp_path / "cut.npz").write_bytes(data[:len(data) // 2])
+    cases["cut.npz"] = "truncated or damaged"
+    np.savez(tmp_path / "foreign.npz", a=np.zeros(3))
+    cases["foreign.npz"] = "has no 'config' entry"
+    np.savez(tmp_path / "pickled.npz", config=np.array([{"x": 1}], dtype=object))
+    cases["pickled.npz"] = "pickled object array 'config'"
+    np.savez(tmp_path / "other.npz", config=np.array(json.dumps({"format": "something else"})))
+    cases["other.npz"] = "config's format is 'something else'"
+    with np.load(good) as f:
+        entries = {k: f[k] for k in f.files if k != "weight_3"}
+    np.savez(tmp_path / "missing.npz", **entries)
+    cases["missing.npz"] = "the entry 'weight_3' is missing"
+    with np.load(good) as f:
+        entries = {k: f[k] for k in f.files}
+    entries["weight_0"] = np.zeros((5, 5))
+    np.savez(tmp_path / "shape.npz", **entries)
+    cases["shape.npz"] = "weight 0 must be (3, 4); got (5, 5)"
+    for name, problem in cases.items():
+        with pytest.raises(ValueError, match=rf"^load_model: '.*{re.escape(name)}' .*{re.escape(problem)}"):
+            load_model(tmp_path / name)
+    with pytest.raises(FileNotFoundError):
+        load_model(tmp_path / "absent.npz")
+
+
+# -- errors -------------------------------------------------------------------------------------------------
+def _error(kind, fn, *args, **kwargs):
+    with pytest.raises(kind) as info:
+        fn(*args, **kwargs)
+    return str(info.value)
+
+
+def test_sequential_input_size_errors_name_the_layer():
+    """A Dense whose input size disagrees with the previous layer (at add, or at fit when the sizes come from
+    the data) or with the data (at fit, evaluate, predict) is a ValueError naming the layer's index."""
+    x, labels = _tiny()
+    m = _tiny_model("reference")
+    msg = _error(ValueError, m.add, Dense(2, input_dim=5))
+    assert msg.startswith("Sequential.add: layer 3 (Dense) has input_dim=5, but its input has size 3 (the output "
+                          "size of layer 2 (dense_2))")
+    for method in (m.fit, m.evaluate):
+        msg = _error(ValueError, method, np.ones((8, 5)), labels)
+        assert re.match(rf"Sequential.{method.__name__}: layer 0 \(dense_1, Dense\) expects inputs of size 3; "
+                        r"got size 5 \(x has 5 features", msg)
+    assert "layer 0 (dense_1, Dense)" in _error(ValueError, m.predict, np.ones((2, 4)))
+    deferred = Sequential()
+    deferred.add(Dense(4)); deferred.add(Dense(2, input_dim=7)); deferred.add(Activation("softmax"))
+    deferred.compile(loss="mse", optimizer="sgd")                   # input size inferred at fit
+    msg = _error(ValueError, deferred.fit, x, labels % 2, verbose=0)
+    assert msg.startswith("Sequential.fit: layer 1 (dense_2, Dense) has input_dim=7, but its input has size 4")
+    assert "(flatten each example" in _error(ValueError, m.fit, np.ones((8, 3, 1)), labels)
+    inferred = Sequential(seed=0)
+    inferred.add(Dense(2)); inferred.add(Activation("softmax"))
+    assert "no weights yet" in _error(ValueError, inferred.summary)
+    assert "no weights yet" in _error(ValueError, inferred.get_weights)
+    inferred.compile(loss="mse")
+    inferred.fit(x, labels % 2, verbose=0)
+    assert inferred.input_dim == 3 and inferred.count_params() == 8
+
+
+def test_sequential_errors_for_bad_labels():
+    """Labels must be one-hot (N, K) with K the model's outputs, or integer classes in 0..K-1, one per row."""
+    x, labels = _tiny()
+    m = _tiny_model("reference")
+    cases = [(np.ones((8, 4)), r"y must be one-hot targets \(8, 3\) or integer class labels \(8,\) in 0\.\.2, "
+                               r"to match the model's 3 outputs; got float64 \(8, 4\)"),
+             (labels + 1, r"y holds integer class labels in \[1, 3\], but the model has 3 outputs: labels must be "
+                          r"in 0\.\.2"),
+             (labels[:5], r"y must have one row per example \(8, the rows of x\); got shape \(5,\)"),
+             (labels.astype(float), r"y must be one-hot .* got float64 \(8,\) \(class labels must be integers"),
+             (np.array(["a"] * 8), r"y must be one-hot targets")]
+    for y, message in cases:
+        for method in (m.fit, m.evaluate):
+            with pytest.raises(ValueError, match=rf"^Sequential\.{method.__name__}: {message}"):
+                method(x, y, verbose=0)
+
+
+def test_sequential_errors_for_bad_arguments():
+    """Unknown names list the valid ones; fit/evaluate before compile is a RuntimeError; epochs and nb_epoch
+    together, units and output_dim together, lr and learning_rate together are TypeErrors."""
+    x, labels = _tiny()
+    m = Sequential(seed=0)
+    m.add(Dense(3, input_dim=3)); m.add(Activation("softmax"))
+    for method in (m.fit, m.evaluate):
+        assert "not compiled" in _error(RuntimeError, method, x, labels)
+    m.predict(x)                                                           # predict needs no compile
+    msg = _error(ValueError, m.compile, loss="hinge")
+    assert msg.startswith("Sequential.compile: loss must be one of") and all(n in msg for n in LOSS_NAMES)
+    assert "'sgd'" in _error(ValueError, m.compile, loss="mse", optimizer="adam")
+    assert "optimizer must be" in _error(TypeError, m.compile, loss="mse", optimizer=3)
+    assert "'accuracy'" in _error(ValueError, m.compile, loss="mse", metrics=["precision"])
+    assert "a list" in _error(TypeError, m.compile, loss="mse", metrics="accuracy")
+    assert "loss is missing" in _error(ValueError, m.compile)
+    msg = _error(ValueError, Activation, "softplus")
+    assert msg.startswith("Activation: activation must be one of") and all(n in msg for n in ACTIVATION_NAMES)
+    assert _error(ValueError, Dense, 3, activation="swish").startswith("Dense: activation must be one of")
+    assert "not both" in _error(TypeError, Dense, 3, output_dim=3)
+    assert "units is missing" in _error(TypeError, Dense)
+    assert _error(ValueError, Dense, 0).startswith("Dense: units must be an integer >= 1; got 0")
+    assert _error(ValueError, Maxout, 3, k=1).startswith("Maxout: k must be an integer >= 2; got 1")
+    assert "not both" in _error(TypeError, SGD, 0.1, lr=0.1)
+    assert _error(ValueError, SGD, lr=-1).startswith("SGD: lr must be a positive number; got -1")
+    m.compile(loss="categorical_crossentropy", optimizer=SGD(lr=0.1))
+    assert "give epochs (Keras 2) or nb_epoch (Keras 1), not both; got epochs=2, nb_epoch=3" in _error(
+        TypeError, m.fit, x, labels, epochs=2, nb_epoch=3)
+    for kwargs, message in ((dict(epochs=0), "epochs must be an integer >= 1; got 0"),
+                            (dict(nb_epoch=1.5), "nb_epoch must be an integer >= 1; got 1.5"),
+                            (dict(batch_size=0), "batch_size must be an integer >= 1; got 0"),
+                            (dict(verbose=3), "verbose must be 0, 1 or 2; got 3"),
+                            (dict(validation_split=1.0), r"validation_split must be a number in \[0, 1\); got 1.0"),
+                            (dict(validation_split=0.9),
+                             "validation_split=0.9 of 8 examples leaves 0 for training and 8 for validation"),
+                            (dict(validation_data=(x,)), r"validation_data must be a pair \(x_val, y_val\)")):
+        with pytest.raises(ValueError, match=f"^Sequential.fit: {message}"):
+            m.fit(x, labels, **kwargs)
+    linear = Sequential(seed=0)
+    linear.add(Dense(3, input_dim=3))
+    msg = _error(ValueError, linear.compile, loss="categorical_crossentropy")
+    assert "needs probabilities as outputs" in msg and "'linear'" in msg
+    assert "no layers" in _error(ValueError, Sequential().compile, loss="mse")
+    assert "add a new layer" in _error(ValueError, m.add, m.layers[0])
+    assert "Dense, Activation, PReLU or Maxout" in _error(TypeError, m.add, "relu")
+    assert "backend=" in _error(TypeError, Sequential, "cpu")
+    msg = _error(ValueError, m.set_weights, [np.zeros((3, 3))])
+    assert msg == "Sequential.set_weights: the model has 2 weight arrays; got 1 arrays"
+    before = m.get_weights()
+    msg = _error(ValueError, m.set_weights, [np.zeros((3, 3)), np.zeros(4)])
+    assert msg.startswith("Sequential.set_weights: Dense.set_weights: layer 'dense_1' weight 1 must be (3,)")
+    assert all(np.array_equal(a, b) for a, b in zip(m.get_weights(), before))
