@@ -10,5 +10,7 @@ size. The recorded figures and the machine they came from are in
 
 Modules: :mod:`benchmarks.cases` (what is timed), :mod:`benchmarks.data` (the
 inputs), :mod:`benchmarks.timing` (how), :mod:`benchmarks.training` (the full
-training run), :mod:`benchmarks.machine` (what it ran on).
+training run), :mod:`benchmarks.mlp` (lecture 3's networks: the time of a training
+step, against PyTorch and against the machine's matrix-product rate),
+:mod:`benchmarks.machine` (what it ran on).
 """

@@ -1,18 +1,27 @@
-"""``python -m benchmarks``: time every primitive on each backend, and lecture 1's training run.
+"""``python -m benchmarks``: time every primitive on each backend, and lectures 1 and 3's training.
 
 Options::
 
     --quick            lecture sizes only, short timings, 2 epochs (seconds, not minutes)
     --only PATTERN     only the cases whose name or shape matches (fnmatch, or a substring);
-                       "train_network" selects the training run
+                       "train_network" selects the training run, "mlp" lecture 3's
+                       training steps (mlp_step_hello, mlp_step_small, mlp_step_784,
+                       mlp_keras_fit: see benchmarks/mlp.py)
     --backend NAME     reference, cpu, cuda or torch; repeatable (default: every one that runs here)
-    --dtype DTYPE      float64 (default) or float32
+    --dtype DTYPE      float64 or float32 (default: float64; the MLP steps: both, 784→500→500→10: float32)
     --epochs E         epochs of the training run (default 20; 2 with --quick)
     --repeats R        timed training runs per backend, the median is reported (default 3)
-    --no-training      skip the training run
+    --no-training      skip the training runs (lecture 1's, and the MLP steps)
     --rounds R         time every case R times, interleaved, and report the median (default 1)
     --cold-cache       compile into an empty Numba cache, so that "first call" is the compile time
+    --threads N        limit every library to N threads (BLAS, Numba, OpenMP, PyTorch); default: all
     --out FILE         also write the results as a Markdown table
+
+The MLP section (:mod:`benchmarks.mlp`) times one training step of lecture 3's
+networks through each backend's ``mlp_epoch`` and in PyTorch, compares the
+784→500→500→10 step with the machine's ``sgemm`` rate, times the model layer's
+overhead, and prints its results and the goals' verdicts as a Markdown section
+(``--only mlp``; with ``--out`` it is written there too).
 
 Each figure is the median time of one call after a warm-up; "first call" is the
 call before it, which compiles the kernels (or, with the on-disk cache warm, loads
@@ -47,13 +56,16 @@ def _parse(argv):
     p.add_argument("--only", metavar="PATTERN", help="only cases whose name or shape matches")
     p.add_argument("--backend", action="append", metavar="NAME",
                    choices=("reference", "cpu", "cuda", "torch"), help="backend to time (repeatable)")
-    p.add_argument("--dtype", choices=("float64", "float32"), default="float64")
+    p.add_argument("--dtype", choices=("float64", "float32"), default=None,
+                   help="float64 (default) or float32; the MLP steps run both unless it is given")
     p.add_argument("--epochs", type=int, default=None, help="epochs of the training run")
     p.add_argument("--repeats", type=int, default=3, help="timed training runs per backend")
     p.add_argument("--rounds", type=int, default=1, help="time every case this many times (median)")
-    p.add_argument("--no-training", action="store_true", help="skip the training run")
+    p.add_argument("--no-training", action="store_true", help="skip the training runs")
     p.add_argument("--cold-cache", action="store_true",
                    help="compile into an empty Numba cache (first call = compile time)")
+    p.add_argument("--threads", type=int, metavar="N",
+                   help="limit BLAS, Numba, OpenMP and PyTorch to N threads (default: the usable cores)")
     p.add_argument("--out", metavar="FILE", help="write a Markdown table here too")
     return p.parse_args(argv)
 
@@ -179,6 +191,12 @@ def _cell(t):
 
 def main(argv=None):
     args = _parse(argv)
+    mlp_dtypes = [args.dtype] if args.dtype else ["float32", "float64"]
+    args.dtype = args.dtype or "float64"
+    if args.threads:
+        # before NumPy, SciPy, Numba or PyTorch is imported: their thread pools read these at start-up
+        for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS"):
+            os.environ[var] = str(args.threads)
     if args.cold_cache:
         cache_dir = tempfile.mkdtemp(prefix="slidespec-numba-cache-")
         atexit.register(shutil.rmtree, cache_dir, ignore_errors=True)
@@ -278,6 +296,15 @@ def main(argv=None):
             print("  " + "; ".join(line + speed), flush=True)
             train_rows.append((layers, res))
 
+    # lecture 3's networks: the training step
+    mlp_lines = []
+    from . import mlp
+
+    mlp.THREADS = args.threads
+    if not args.no_training and any(_matches(args.only, n) for n in mlp.NAMES):
+        mlp_lines = mlp.run(backends, torch, mlp_dtypes, lambda n: _matches(args.only, n),
+                            quick=args.quick, rounds=args.rounds, info=info, notes=notes)
+
     # the goals of this slice
     print()
     summary = _summary(rows, train_rows, backends, args.quick)
@@ -287,8 +314,13 @@ def main(argv=None):
     for line in summary:
         print(line)
 
+    if mlp_lines:
+        print("\n----- Markdown -----\n")
+        print("\n".join(mlp_lines))
+        print("----- end of Markdown -----")
     if args.out:
-        _write_markdown(args, info, notes, backends, header, rows, train_rows, epochs, repeats, summary)
+        _write_markdown(args, info, notes, backends, header, rows, train_rows, epochs, repeats, summary,
+                        mlp_lines)
         print(f"\nwrote {args.out}")
     return 0
 
@@ -317,9 +349,14 @@ def _summary(rows, train_rows, backends, quick=False):
     return out
 
 
-def _write_markdown(args, info, notes, backends, header, rows, train_rows, epochs, repeats, summary):
+def _write_markdown(args, info, notes, backends, header, rows, train_rows, epochs, repeats, summary,
+                    mlp_lines=()):
     from .timing import fmt_seconds
 
+    if mlp_lines and not rows and not train_rows:       # the MLP section alone: it describes the machine itself
+        with open(args.out, "w", encoding="utf-8") as fh:
+            fh.write("\n".join(mlp_lines) + "\n")
+        return
     lines = [f"# slidespec benchmarks ({args.dtype})", ""]
     lines.append(f"`python -m benchmarks {' '.join(sys.argv[1:])}`, {time.strftime('%Y-%m-%d %H:%M')}.")
     lines.append("")
@@ -363,6 +400,8 @@ def _write_markdown(args, info, notes, backends, header, rows, train_rows, epoch
             lines.append("| " + " | ".join(cells) + " |")
         lines.append("")
     lines += summary
+    if mlp_lines:
+        lines += [""] + list(mlp_lines)
     with open(args.out, "w", encoding="utf-8") as fh:
         fh.write("\n".join(lines) + "\n")
 
