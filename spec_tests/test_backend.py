@@ -181,3 +181,37 @@ def test_backend_device_arrays_bad_input_same_error(A, R):
     _, cache = A.linear_forward(A.to_device(x), A.to_device(np.ones(2)), 0.0)
     got = error_of(A.linear_backward, A.to_device(np.ones(4)), cache)
     assert got == "linear_backward: dy must be (3,) like the forward's output; got (4,)"
+
+
+def test_backend_device_arrays_round_trip_through_classifier_primitives(A, R):
+    """softmax, the fused cross entropy, mlp_forward/backward and mlp_epoch accept to_device arrays.
+
+    They return what the reference returns (after to_host) within the bounds; the loss is a host NumPy scalar.
+    """
+    x = np.array([[1.0, 2.0], [3.0, -1.0], [0.5, 0.25]])
+    y_hat = np.eye(3)[[0, 2, 1]]
+    params = (np.array([[0.5, -1.0], [1.0, 0.25]]), np.array([0.1, -0.2]),
+              np.array([[1.0, -1.0], [0.5, 0.5], [-0.25, 2.0]]), np.array([0.0, 0.1, -0.1]))
+    dev = [A.to_device(p) for p in params]
+    host = lambda a: np.asarray(A.to_host(a))
+    y, _ = A.softmax_forward(A.to_device(x))
+    T.assert_close(f"{A.name}.softmax_forward (device)", host(y), R.softmax_forward(x)[0], T.softmax_forward(x))
+    L, g = A.softmax_cross_entropy(A.to_device(x[:, :2]), A.to_device(np.eye(2)[[0, 1, 1]]))
+    L_ref, g_ref = R.softmax_cross_entropy(x[:, :2], np.eye(2)[[0, 1, 1]])
+    L_bound, g_bound = T.softmax_cross_entropy(x[:, :2], np.eye(2)[[0, 1, 1]])
+    assert isinstance(L, np.generic), f"{A.name}.softmax_cross_entropy: L must be a host NumPy scalar"
+    T.assert_close(f"{A.name}.softmax_cross_entropy L (device)", L, L_ref, L_bound)
+    T.assert_close(f"{A.name}.softmax_cross_entropy dL/dz (device)", host(g), g_ref, g_bound)
+    y, cache = A.mlp_forward(A.to_device(x), *dev, activation="tanh")
+    y_bound, back = T.mlp_forward(x, params, "tanh", "softmax")
+    T.assert_close(f"{A.name}.mlp_forward (device)", host(y), R.mlp_forward(x, *params, activation="tanh")[0], y_bound)
+    dy = np.array([[1.0, 0.0, -1.0], [0.5, 0.5, 0.5], [0.0, 2.0, 0.0]])
+    want = R.mlp_backward(dy, R.mlp_forward(x, *params, activation="tanh")[1])
+    for k, (g, r, bd) in enumerate(zip(A.mlp_backward(A.to_device(dy), cache), want, back(dy))):
+        T.assert_close(f"{A.name}.mlp_backward gradient {k} (device)", host(g), r, bd)
+    p_dev, L_dev = A.mlp_epoch(A.to_device(x), A.to_device(y_hat), *dev, batch_size=2, eta=0.1)
+    p_ref, L_ref = R.mlp_epoch(x, y_hat, *params, batch_size=2, eta=0.1)
+    p_bound, L_bound = T.mlp_epoch(x, y_hat, params, None, 2, 0.1)
+    T.assert_close(f"{A.name}.mlp_epoch losses (device)", host(L_dev), L_ref, L_bound)
+    for k, (p, q, bd) in enumerate(zip(p_dev, p_ref, p_bound)):
+        T.assert_close(f"{A.name}.mlp_epoch param {k} (device)", host(p), q, bd)

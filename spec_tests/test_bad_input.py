@@ -158,8 +158,8 @@ def test_loss_surface_bad_input(B, R, args, kwargs, prefix):
     ("x-rank", lambda X_: (Y, W1, B1), {}, "x must be (N, D); got (3,)"),
     ("W-D", lambda X_: (X, np.ones((4, 3)), B1), {}, "W must be (H, D) = (4, 2) (D = 2 from x); got (4, 3)"),
     ("b-H", lambda X_: (X, W1, np.zeros(5)), {}, "b must be (H,) = (4,) (H = 4 from W); got (5,)"),
-    ("activation", lambda X_: (X, W1, B1), {"activation": "tanh"},
-     "activation must be one of 'sigmoid', 'relu', 'hard_sigmoid', 'linear'; got 'tanh'"),
+    ("activation", lambda X_: (X, W1, B1), {"activation": "softmax"},
+     "activation must be one of 'sigmoid', 'relu', 'hard_sigmoid', 'linear', 'leaky_relu', 'tanh'; got 'softmax'"),
     ("mixed-dtype", lambda X_: (X, W1.astype(f32), B1), {}, "W must be float64 like x; got float32"),
     ("int-W", lambda X_: (X, np.ones((4, 2), int), B1), {}, "W must be a float32 or float64 array; got int64"),
     ("empty-H", lambda X_: (X, np.ones((0, 2)), np.zeros(0)), {}, "W must not be empty; got (0, 2)"),
@@ -194,7 +194,7 @@ def test_dense_backward_bad_input(B, R, args, kwargs, prefix):
     ("mixed-dtype", lambda X_: (X, W1, B1.astype(f32), C, 0.0), {}, "b1 must be float64 like x; got float32"),
     ("x-rank", lambda X_: (Y, W1, B1, C, 0.0), {}, "x must be (N, D); got (3,)"),
     ("activation", lambda X_: (X, W1, B1, C, 0.0), {"activation": "softmax"},
-     "activation must be one of 'sigmoid', 'relu', 'hard_sigmoid', 'linear'; got 'softmax'"),
+     "activation must be one of 'sigmoid', 'relu', 'hard_sigmoid', 'linear', 'leaky_relu', 'tanh'; got 'softmax'"),
 )
 def test_network_forward_bad_input(B, R, args, kwargs, prefix):
     """network_forward rejects bad params, sizes, dtypes, rank or activation with the reference's text.
@@ -303,8 +303,8 @@ EPOCH_ARGS = lambda X_: (X, Y, W1, B1, C, 0.0)
      "order must be a 1-D integer array (a permutation of range(3)); got float64 (3,)"),
     ("order-2d", EPOCH_ARGS, {"order": np.array([[0, 1, 2]])},
      "order must be a 1-D integer array (a permutation of range(3)); got int64 (1, 3)"),
-    ("activation", EPOCH_ARGS, {"activation": "tanh"},
-     "activation must be one of 'sigmoid', 'relu', 'hard_sigmoid', 'linear'; got 'tanh'"),
+    ("activation", EPOCH_ARGS, {"activation": "softmax"},
+     "activation must be one of 'sigmoid', 'relu', 'hard_sigmoid', 'linear', 'leaky_relu', 'tanh'; got 'softmax'"),
     ("loss", EPOCH_ARGS, {"loss": "cross_entropy"}, "loss must be one of 'mse', 'mae'; got 'cross_entropy'"),
     ("odd-params", lambda X_: (X, Y, W1, B1, C), {},
      "params must be (W1, b1, ..., WL, bL, c, b), an even number >= 2 of arrays; got 3"),
@@ -318,3 +318,283 @@ def test_network_epoch_bad_input(B, R, args, kwargs, prefix):
     order must be a permutation of range(N); params must have an even count and matching sizes.
     """
     assert_same_error(B, R, "network_epoch", args, kwargs, prefix)
+
+
+# == lecture 2: the classifiers' primitives ===========================================================
+ACTS = "'sigmoid', 'relu', 'hard_sigmoid', 'linear', 'leaky_relu', 'tanh'"
+M = np.array([[0.5, -1.0, 2.0, 0.0], [1.0, 2.0, -3.0, 4.0]])     # (N, K) = (2, 4)
+ONE_HOT = np.eye(4)[[1, 3]]                                       # targets for M
+
+
+@ELEMENTWISE_FORWARD
+def test_tanh_forward_bad_input(B, R, args, kwargs, prefix):
+    """tanh_forward rejects a non-float, empty or missing z with the reference's message."""
+    assert_same_error(B, R, "tanh_forward", args, kwargs, prefix)
+
+
+@ELEMENTWISE_FORWARD
+def test_leaky_relu_forward_bad_input(B, R, args, kwargs, prefix):
+    """leaky_relu_forward rejects a non-float, empty or missing z with the reference's message."""
+    assert_same_error(B, R, "leaky_relu_forward", args, kwargs, prefix)
+
+
+@cases(
+    ("alpha-str", lambda X_: (Z, "0.1"), {}, "alpha must be a finite real number; got '0.1'"),
+    ("alpha-none", lambda X_: (Z, None), {}, "alpha must be a finite real number; got None"),
+    ("alpha-nan", lambda X_: (Z, float("nan")), {}, "alpha must be a finite real number; got nan"),
+    ("alpha-inf", lambda X_: (Z, float("-inf")), {}, "alpha must be a finite real number; got -inf"),
+    ("alpha-bool", lambda X_: (Z, True), {}, "alpha must be a finite real number; got True"),
+    ("alpha-array", lambda X_: (Z, np.array([0.1])), {}, "alpha must be a finite real number; got array([0.1])"),
+)
+def test_leaky_relu_forward_bad_alpha(B, R, args, kwargs, prefix):
+    """leaky_relu_forward rejects an alpha that is not a finite real number (a string, None, nan, inf, a bool, an array)."""
+    assert_same_error(B, R, "leaky_relu_forward", args, kwargs, prefix)
+
+
+@_backward_cases("tanh_forward")
+def test_tanh_backward_bad_input(B, R, args, kwargs, prefix):
+    """tanh_backward rejects an upstream gradient of the wrong shape, rank or dtype."""
+    assert_same_error(B, R, "tanh_backward", args, kwargs, prefix)
+
+
+@_backward_cases("leaky_relu_forward")
+def test_leaky_relu_backward_bad_input(B, R, args, kwargs, prefix):
+    """leaky_relu_backward rejects an upstream gradient of the wrong shape, rank or dtype."""
+    assert_same_error(B, R, "leaky_relu_backward", args, kwargs, prefix)
+
+
+ALPHA = np.array([0.1, 0.2, 0.3, 0.4])                           # one slope per column of M
+
+
+@cases(
+    ("z-rank-1", lambda X_: (Z, ALPHA[:3]), {}, "z must be (N, H); got (3,)"),
+    ("z-rank-3", lambda X_: (np.ones((2, 4, 1)), ALPHA), {}, "z must be (N, H); got (2, 4, 1)"),
+    ("alpha-length", lambda X_: (M, ALPHA[:3]), {}, "alpha must be (H,) = (4,) (H = 4 from z); got (3,)"),
+    ("alpha-rank", lambda X_: (M, ALPHA[None, :]), {}, "alpha must be (H,); got (1, 4)"),
+    ("alpha-scalar", lambda X_: (M, 0.25), {}, "alpha must be (H,); got ()"),
+    ("mixed-dtype", lambda X_: (M, ALPHA.astype(f32)), {}, "alpha must be float64 like z; got float32"),
+    ("int-z", lambda X_: (np.ones((2, 4), int), ALPHA), {}, "z must be a float32 or float64 array; got int64"),
+    ("empty", lambda X_: (np.zeros((0, 4)), ALPHA), {}, "z must not be empty; got (0, 4)"),
+)
+def test_prelu_forward_bad_input(B, R, args, kwargs, prefix):
+    """prelu_forward rejects a z that is not (N, H), an alpha that is not (H,), mixed or int dtypes, empty z."""
+    assert_same_error(B, R, "prelu_forward", args, kwargs, prefix)
+
+
+@cases(
+    ("shape", lambda X_: (np.ones((2, 3)), X_.prelu_forward(M, ALPHA)[1]), {},
+     "da must be (2, 4) like the forward's output; got (2, 3)"),
+    ("mixed-dtype", lambda X_: (np.ones((2, 4), f32), X_.prelu_forward(M, ALPHA)[1]), {},
+     "da must be float64 like the forward's output; got float32"),
+)
+def test_prelu_backward_bad_input(B, R, args, kwargs, prefix):
+    """prelu_backward rejects an upstream gradient of the wrong shape or dtype."""
+    assert_same_error(B, R, "prelu_backward", args, kwargs, prefix)
+
+
+@cases(
+    ("z-rank-1", lambda X_: (Z,), {}, "z must be (N, M); got (3,)"),
+    ("k-one", lambda X_: (M, 1), {}, "k must be an integer >= 2; got 1"),
+    ("k-zero", lambda X_: (M, 0), {}, "k must be an integer >= 2; got 0"),
+    ("k-float", lambda X_: (M, 2.0), {}, "k must be an integer >= 2; got 2.0"),
+    ("k-bool", lambda X_: (M, True), {}, "k must be an integer >= 2; got True"),
+    ("k-not-dividing", lambda X_: (M, 3), {}, "z must have a multiple of k = 3 columns; got (2, 4)"),
+    ("int-z", lambda X_: (np.ones((2, 4), int),), {}, "z must be a float32 or float64 array; got int64"),
+    ("empty", lambda X_: (np.zeros((2, 0)),), {}, "z must not be empty; got (2, 0)"),
+)
+def test_maxout_forward_bad_input(B, R, args, kwargs, prefix):
+    """maxout_forward rejects a z that is not (N, M), k < 2 or not an integer, k not dividing the columns, int z."""
+    assert_same_error(B, R, "maxout_forward", args, kwargs, prefix)
+
+
+@cases(
+    ("shape", lambda X_: (np.ones((2, 4)), X_.maxout_forward(M, 2)[1]), {},
+     "da must be (2, 2) like the forward's output; got (2, 4)"),
+    ("mixed-dtype", lambda X_: (np.ones((2, 2), f32), X_.maxout_forward(M, 2)[1]), {},
+     "da must be float64 like the forward's output; got float32"),
+    ("int", lambda X_: (np.ones((2, 2), int), X_.maxout_forward(M, 2)[1]), {},
+     "da must be a float32 or float64 array; got int64"),
+)
+def test_maxout_backward_bad_input(B, R, args, kwargs, prefix):
+    """maxout_backward rejects an upstream gradient of the wrong shape (it is (N, H), not z's) or dtype."""
+    assert_same_error(B, R, "maxout_backward", args, kwargs, prefix)
+
+
+@cases(
+    ("rank-1", lambda X_: (Z,), {}, "z must be (N, K); got (3,)"),
+    ("rank-3", lambda X_: (np.ones((2, 2, 2)),), {}, "z must be (N, K); got (2, 2, 2)"),
+    ("int", lambda X_: (np.ones((2, 3), int),), {}, "z must be a float32 or float64 array; got int64"),
+    ("empty", lambda X_: (np.zeros((2, 0)),), {}, "z must not be empty; got (2, 0)"),
+    ("none", lambda X_: (None,), {}, "z must be an array; got None"),
+)
+def test_softmax_forward_bad_input(B, R, args, kwargs, prefix):
+    """softmax_forward rejects a z that is not a non-empty float (N, K) matrix."""
+    assert_same_error(B, R, "softmax_forward", args, kwargs, prefix)
+
+
+@cases(
+    ("shape", lambda X_: (np.ones((4, 2)), X_.softmax_forward(M)[1]), {},
+     "dy must be (2, 4) like the forward's output; got (4, 2)"),
+    ("mixed-dtype", lambda X_: (np.ones((2, 4), f32), X_.softmax_forward(M)[1]), {},
+     "dy must be float64 like the forward's output; got float32"),
+)
+def test_softmax_backward_bad_input(B, R, args, kwargs, prefix):
+    """softmax_backward rejects an upstream gradient of the wrong shape or dtype."""
+    assert_same_error(B, R, "softmax_backward", args, kwargs, prefix)
+
+
+def _ce_cases(first):
+    return cases(
+        ("rank-1", lambda X_: (Z, Z), {}, f"{first} must be (N, K); got (3,)"),
+        ("y_hat-K", lambda X_: (M, np.ones((2, 3))), {}, "y_hat must be (N, K) = (2, 4) (K = 4 from "
+                                                          f"{first}); got (2, 3)"),
+        ("y_hat-N", lambda X_: (M, np.ones((3, 4))), {}, "y_hat must be (N, K) = (2, 4) (N = 2 from "
+                                                          f"{first}); got (3, 4)"),
+        ("y_hat-labels", lambda X_: (M, np.array([1.0, 3.0])), {}, "y_hat must be (N, K); got (2,)"),
+        ("mixed-dtype", lambda X_: (M, ONE_HOT.astype(f32)), {}, f"y_hat must be float64 like {first}; got float32"),
+        ("int-y_hat", lambda X_: (M, np.eye(4, dtype=int)[[1, 3]]), {},
+         "y_hat must be a float32 or float64 array; got int64"),
+        ("int-first", lambda X_: (np.ones((2, 4), int), ONE_HOT), {},
+         f"{first} must be a float32 or float64 array; got int64"),
+        ("reduction", lambda X_: (M, ONE_HOT), {"reduction": "none"},
+         "reduction must be one of 'mean', 'sum'; got 'none'"),
+    )
+
+
+@_ce_cases("y")
+def test_cross_entropy_bad_input(B, R, args, kwargs, prefix):
+    """cross_entropy rejects ranks other than (N, K), mismatched targets (labels instead of one-hot rows included),
+    mixed or int dtypes and an unknown reduction."""
+    assert_same_error(B, R, "cross_entropy", args, kwargs, prefix)
+
+
+@_ce_cases("z")
+def test_softmax_cross_entropy_bad_input(B, R, args, kwargs, prefix):
+    """softmax_cross_entropy rejects ranks other than (N, K), mismatched targets, mixed or int dtypes, bad reduction."""
+    assert_same_error(B, R, "softmax_cross_entropy", args, kwargs, prefix)
+
+
+@cases(
+    ("a-rank", lambda X_: (Y, W, 0.0), {}, "a must be (N, K); got (3,)"),
+    ("w-length", lambda X_: (X, np.ones(3), 0.0), {}, "w must be (K,) = (2,) (K = 2 from a); got (3,)"),
+    ("b-vector", lambda X_: (X, W, np.zeros(1)), {}, "b must be a scalar (); got (1,)"),
+    ("activation", lambda X_: (X, W, 0.0), {"activation": "softmax"},
+     f"activation must be one of {ACTS}; got 'softmax'"),
+    ("mixed-dtype", lambda X_: (X, W.astype(f32), 0.0), {}, "w must be float64 like a; got float32"),
+    ("int-a", lambda X_: (np.ones((3, 2), int), W, 0.0), {}, "a must be a float32 or float64 array; got int64"),
+)
+def test_neuron_forward_bad_input(B, R, args, kwargs, prefix):
+    """neuron_forward rejects wrong ranks, mismatched K, a non-scalar b, an unknown activation, mixed or int dtypes."""
+    assert_same_error(B, R, "neuron_forward", args, kwargs, prefix)
+
+
+@cases(
+    ("length", lambda X_: (np.ones(4), X_.neuron_forward(X, W, 0.0)[1]), {},
+     "dy must be (3,) like the forward's output; got (4,)"),
+    ("mixed-dtype", lambda X_: (np.ones(3, f32), X_.neuron_forward(X, W, 0.0)[1]), {},
+     "dy must be float64 like the forward's output; got float32"),
+)
+def test_neuron_backward_bad_input(B, R, args, kwargs, prefix):
+    """neuron_backward rejects an upstream gradient of the wrong shape or dtype."""
+    assert_same_error(B, R, "neuron_backward", args, kwargs, prefix)
+
+
+W2, B2 = np.ones((5, 4)), np.zeros(5)                             # an output layer of 5 units after W1
+MLP_PARAMS = "params must be (W1, b1, ..., WL, bL), an even number >= 2 of arrays; got"
+
+
+@cases(
+    ("no-params", lambda X_: (X,), {}, f"{MLP_PARAMS} 0"),
+    ("odd-params", lambda X_: (X, W1, B1, W2), {}, f"{MLP_PARAMS} 3"),
+    ("x-rank", lambda X_: (Y, W1, B1), {}, "x must be (N, D); got (3,)"),
+    ("W1-D", lambda X_: (X, np.ones((4, 3)), B1), {}, "W1 must be (K, D) = (4, 2) (D = 2 from x); got (4, 3)"),
+    ("W2-H1", lambda X_: (X, W1, B1, np.ones((5, 3)), B2), {},
+     "W2 must be (K, H1) = (5, 4) (H1 = 4 from W1); got (5, 3)"),
+    ("b2-length", lambda X_: (X, W1, B1, W2, np.zeros(4)), {}, "b2 must be (K,) = (5,) (K = 5 from W2); got (4,)"),
+    ("mixed-dtype", lambda X_: (X, W1, B1.astype(f32), W2, B2), {}, "b1 must be float64 like x; got float32"),
+    ("int-W", lambda X_: (X, np.ones((4, 2), int), B1), {}, "W1 must be a float32 or float64 array; got int64"),
+    ("activation", lambda X_: (X, W1, B1, W2, B2), {"activation": "softmax"},
+     f"activation must be one of {ACTS}; got 'softmax'"),
+    ("output", lambda X_: (X, W1, B1, W2, B2), {"output": "relu"},
+     "output must be one of 'softmax', 'sigmoid', 'linear'; got 'relu'"),
+)
+def test_mlp_forward_bad_input(B, R, args, kwargs, prefix):
+    """mlp_forward rejects a wrong number of params, mismatched layer sizes, mixed or int dtypes, a wrong rank,
+    an unknown activation or output, with the reference's text."""
+    assert_same_error(B, R, "mlp_forward", args, kwargs, prefix)
+
+
+@cases(
+    ("shape", lambda X_: (np.ones((3, 4)), X_.mlp_forward(X, W1, B1, W2, B2)[1]), {},
+     "dy must be (3, 5) like the forward's output; got (3, 4)"),
+    ("rank", lambda X_: (np.ones(3), X_.mlp_forward(X, W1, B1, W2, B2)[1]), {},
+     "dy must be (3, 5) like the forward's output; got (3,)"),
+    ("mixed-dtype", lambda X_: (np.ones((3, 5), f32), X_.mlp_forward(X, W1, B1, W2, B2)[1]), {},
+     "dy must be float64 like the forward's output; got float32"),
+)
+def test_mlp_backward_bad_input(B, R, args, kwargs, prefix):
+    """mlp_backward rejects an upstream gradient of the wrong shape, rank or dtype."""
+    assert_same_error(B, R, "mlp_backward", args, kwargs, prefix)
+
+
+@cases(
+    ("int", lambda X_: (np.arange(3),), {}, "param must be a float32 or float64 array; got int64"),
+    ("none", lambda X_: (None,), {}, "param must be an array; got None"),
+    ("empty", lambda X_: (np.zeros(0),), {}, "param must not be empty; got (0,)"),
+)
+def test_sgd_init_bad_input(B, R, args, kwargs, prefix):
+    """sgd_init rejects a parameter that is not a non-empty float array."""
+    assert_same_error(B, R, "sgd_init", args, kwargs, prefix)
+
+
+@cases(
+    ("grad-shape", lambda X_: (W, np.ones(3), ()), {}, "grad must have param's shape (2,); got (3,)"),
+    ("mixed-dtype", lambda X_: (W, W.astype(f32), ()), {}, "grad must be float64 like param; got float32"),
+    ("int-param", lambda X_: (np.arange(2), W, ()), {}, "param must be a float32 or float64 array; got int64"),
+    ("state", lambda X_: (W, W, (np.zeros(2),)), {}, "state must be () from sgd_init; got tuple"),
+    ("state-none", lambda X_: (W, W, None), {}, "state must be () from sgd_init; got NoneType"),
+    ("eta-zero", lambda X_: (W, W, ()), {"eta": 0.0}, "eta must be a positive number; got 0.0"),
+    ("eta-nan", lambda X_: (W, W, ()), {"eta": float("nan")}, "eta must be a positive number; got nan"),
+    ("eta-str", lambda X_: (W, W, ()), {"eta": "0.1"}, "eta must be a positive number; got '0.1'"),
+)
+def test_sgd_update_bad_input(B, R, args, kwargs, prefix):
+    """sgd_update rejects a mismatched gradient, an int parameter, a state not from sgd_init and a bad eta."""
+    assert_same_error(B, R, "sgd_update", args, kwargs, prefix)
+
+
+MLP_EPOCH_ARGS = lambda X_: (X, np.eye(5)[[0, 2, 4]], W1, B1, W2, B2)
+
+
+@cases(
+    ("ce-needs-softmax", MLP_EPOCH_ARGS, {"output": "sigmoid"},
+     "loss 'cross_entropy' needs output 'softmax'; got output 'sigmoid'"),
+    ("ce-needs-softmax-linear", MLP_EPOCH_ARGS, {"output": "linear", "loss": "cross_entropy"},
+     "loss 'cross_entropy' needs output 'softmax'; got output 'linear'"),
+    ("loss", MLP_EPOCH_ARGS, {"loss": "hinge"}, "loss must be one of 'mse', 'mae', 'cross_entropy'; got 'hinge'"),
+    ("output", MLP_EPOCH_ARGS, {"output": "tanh"}, "output must be one of 'softmax', 'sigmoid', 'linear'; got 'tanh'"),
+    ("activation", MLP_EPOCH_ARGS, {"activation": "softmax"}, f"activation must be one of {ACTS}; got 'softmax'"),
+    ("batch_size-zero", MLP_EPOCH_ARGS, {"batch_size": 0}, "batch_size must be an integer >= 1; got 0"),
+    ("batch_size-float", MLP_EPOCH_ARGS, {"batch_size": 32.0}, "batch_size must be an integer >= 1; got 32.0"),
+    ("eta-negative", MLP_EPOCH_ARGS, {"eta": -0.1}, "eta must be a positive number; got -0.1"),
+    ("order-duplicate", MLP_EPOCH_ARGS, {"order": np.array([0, 0, 1])},
+     "order must be a permutation of range(3); got 3 indices in [0, 1]"),
+    ("order-float", MLP_EPOCH_ARGS, {"order": np.array([0.0, 1.0, 2.0])},
+     "order must be a 1-D integer array (a permutation of range(3)); got float64 (3,)"),
+    ("y_hat-labels", lambda X_: (X, np.array([0.0, 2.0, 4.0]), W1, B1, W2, B2), {},
+     "y_hat must be (N, K); got (3,)"),
+    ("y_hat-K", lambda X_: (X, np.eye(4)[[0, 1, 2]], W1, B1, W2, B2), {},
+     "y_hat must be (N, K) = (3, 5) (K = 5 from W2); got (3, 4)"),
+    ("y_hat-N", lambda X_: (X, np.eye(5)[[0, 1]], W1, B1, W2, B2), {},
+     "y_hat must be (N, K) = (3, 5) (N = 3 from x); got (2, 5)"),
+    ("y_hat-dtype", lambda X_: (X, np.eye(5, dtype=f32)[[0, 2, 4]], W1, B1, W2, B2), {},
+     "y_hat must be float64 like x; got float32"),
+    ("y_hat-int", lambda X_: (X, np.eye(5, dtype=int)[[0, 2, 4]], W1, B1, W2, B2), {},
+     "y_hat must be a float32 or float64 array; got int64"),
+    ("odd-params", lambda X_: (X, np.eye(5)[[0, 2, 4]], W1, B1, W2), {}, f"{MLP_PARAMS} 3"),
+    ("W2-H1", lambda X_: (X, np.eye(5)[[0, 2, 4]], W1, B1, np.ones((5, 3)), B2), {},
+     "W2 must be (K, H1) = (5, 4) (H1 = 4 from W1); got (5, 3)"),
+)
+def test_mlp_epoch_bad_input(B, R, args, kwargs, prefix):
+    """mlp_epoch rejects cross entropy without a softmax output, unknown loss/output/activation names, bad batch_size,
+    eta or order, targets that are not (N, K) (labels included) and mismatched params, with the reference's text."""
+    assert_same_error(B, R, "mlp_epoch", args, kwargs, prefix)

@@ -1,4 +1,4 @@
-"""Data: the slides' tables, the synthetic views, splits, epochs and batches (``reference.data``)."""
+"""Data: the slides' tables, the synthetic views, splits, epochs, batches, 1-of-N, digits and IDX files (``reference.data``)."""
 
 import datetime as dt
 import math
@@ -8,8 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reference.data import (batches, chronological_split, epoch_order, lag_features, load_gait,
-                            load_views, split_indices, synthetic_views)
+from reference.data import (batches, chronological_split, epoch_order, lag_features, load_digits, load_gait,
+                            load_mnist, load_views, onehot, read_idx, split_indices, synthetic_views,
+                            word_hashing)
 
 
 # -- the slides' tables ----------------------------------------------------------------------------
@@ -311,3 +312,286 @@ def test_batches_rejects_bad_batch_size():
     for bad in (0, 2.5, True):
         with pytest.raises(ValueError, match=r"^batches: batch_size must be an integer >= 1"):
             batches(np.arange(5), bad)
+
+
+# -- 1-of-N encoding ----------------------------------------------------------------------------------
+def test_onehot_integer_labels():
+    """onehot(labels, 10) puts one 1 in each row, in the label's column (003: the digit 3 is [0 0 0 1 0 ...]).
+
+    Concept: data.onehot.
+    """
+    y = onehot([3, 0, 9, 3], 10)
+    assert y.shape == (4, 10) and y.dtype == np.float64
+    np.testing.assert_array_equal(y, np.eye(10)[[3, 0, 9, 3]])
+    np.testing.assert_array_equal(onehot(np.array([[1], [2]], dtype=np.int32), 3), np.eye(3)[[1, 2]])
+    assert onehot([1], 2, dtype=np.float32).dtype == np.float32
+
+
+@given(labels=st.lists(st.integers(0, 11), min_size=1, max_size=40))
+def test_onehot_rows_sum_to_one_and_argmax_is_label(labels):
+    """onehot: every row sums to 1 and its argmax is the label, for any integer labels."""
+    y = onehot(labels, 12)
+    np.testing.assert_array_equal(y.sum(axis=1), np.ones(len(labels)))
+    np.testing.assert_array_equal(y.argmax(axis=1), labels)
+    assert set(np.unique(y)) <= {0.0, 1.0}
+
+
+def test_onehot_names_with_other():
+    """onehot with a lexicon: names map to their dimension; other=True adds the last "other" dimension.
+
+    The slide's lexicon (003 "1-of-N encoding", "Beyond 1-of-N encoding"): apple = [1 0 0 0 0], bag = [0 1 0 0 0];
+    a word outside the lexicon goes to "other".
+
+    Concept: data.onehot.
+    """
+    lexicon = ["apple", "bag", "cat", "dog", "elephant"]
+    np.testing.assert_array_equal(onehot(["apple", "bag", "elephant"], lexicon), np.eye(5)[[0, 1, 4]])
+    y = onehot(["cat", "dog", "zebra", "apple"], lexicon, other=True)
+    assert y.shape == (4, 6)
+    np.testing.assert_array_equal(y, np.eye(6)[[2, 3, 5, 0]])
+    y = onehot([0, 7, 2, -1], 3, other=True)                        # integer labels outside 0..2 are "other"
+    np.testing.assert_array_equal(y, np.eye(4)[[0, 3, 2, 3]])
+    np.testing.assert_array_equal(onehot([1], 3, other=True), [[0, 1, 0, 0]])   # the dimension is always there
+
+
+def test_onehot_rejects_unknown_labels_and_bad_arguments():
+    """onehot raises ValueError naming the argument: unknown labels (without other), wrong types, bad dtype."""
+    with pytest.raises(ValueError, match=r"^onehot: labels must be 0\.\.2 \(or pass other=True\); got 3 at position 1"):
+        onehot([0, 3], 3)
+    with pytest.raises(ValueError, match=r"^onehot: labels must be 0\.\.2 .*got -1 at position 0"):
+        onehot([-1], 3)
+    with pytest.raises(ValueError, match=r"^onehot: labels must be one of the 2 classes .*got 'zebra' at position 2"):
+        onehot(["a", "b", "zebra"], ["a", "b"])
+    with pytest.raises(ValueError, match=r"^onehot: labels must be integer classes 0\.\.2"):
+        onehot([0, 1.5], 3)
+    with pytest.raises(ValueError, match=r"^onehot: labels must be integer classes"):
+        onehot([True], 3)
+    with pytest.raises(ValueError, match=r"^onehot: labels must be a sequence of labels"):
+        onehot("cat", ["cat", "dog"])
+    with pytest.raises(ValueError, match=r"^onehot: labels must not be empty"):
+        onehot([], 3)
+    with pytest.raises(ValueError, match=r"^onehot: classes must be an integer >= 1; got 0"):
+        onehot([0], 0)
+    with pytest.raises(ValueError, match=r"^onehot: classes must be an int or a sequence of names"):
+        onehot([0], 2.0)
+    with pytest.raises(ValueError, match=r"^onehot: classes must be an int or a sequence of names"):
+        onehot(["c"], "cat")
+    with pytest.raises(ValueError, match=r"^onehot: classes must be distinct"):
+        onehot(["a"], ["a", "b", "a"])
+    with pytest.raises(ValueError, match=r"^onehot: dtype must be float32 or float64; got int64"):
+        onehot([0], 2, dtype=np.int64)
+
+
+# -- the digits -------------------------------------------------------------------------------------
+def test_load_digits_shapes_and_range():
+    """load_digits: 1,347 training and 450 test images of 64 inputs in [0, 1], int64 labels 0..9.
+
+    Ink 1, no ink 0: each pixel is scikit-learn's darkness 0..16 divided by 16 (002 "Example Application").
+
+    Concept: data.digits.
+    """
+    (x_tr, y_tr), (x_te, y_te) = load_digits()
+    assert x_tr.shape == (1347, 64) and x_te.shape == (450, 64)
+    assert y_tr.shape == (1347,) and y_te.shape == (450,)
+    assert x_tr.dtype == np.float64 and y_tr.dtype == np.int64 and y_te.dtype == np.int64
+    for x in (x_tr, x_te):
+        assert x.min() == 0.0 and x.max() == 1.0
+        np.testing.assert_array_equal(x * 16, np.round(x * 16))             # sixteenths: pixel / 16
+    assert set(np.unique(y_tr)) == set(range(10)) == set(np.unique(y_te))
+    x32 = load_digits(dtype=np.float32)[0][0]
+    assert x32.dtype == np.float32
+    np.testing.assert_array_equal(x32, x_tr.astype(np.float32))
+
+
+def test_load_digits_stratified_split():
+    """load_digits splits every class in proportion: each digit sends round(count / 4) of its images to the test set.
+
+    Training and test sets together are exactly scikit-learn's 1,797 images (a disjoint split).
+
+    Concept: data.digits, data.split.
+    """
+    from sklearn.datasets import load_digits as sk_digits
+
+    bunch = sk_digits()
+    per_class = np.bincount(bunch.target, minlength=10)
+    (x_tr, y_tr), (x_te, y_te) = load_digits()
+    want_test = np.round(per_class * 0.25).astype(int)
+    np.testing.assert_array_equal(np.bincount(y_te, minlength=10), want_test)
+    np.testing.assert_array_equal(np.bincount(y_tr, minlength=10), per_class - want_test)
+    # disjoint and complete: the images of both sets, with their labels, are the bundle's rows
+    assert _rows(np.vstack([x_tr, x_te]) * 16, np.concatenate([y_tr, y_te])) == _rows(bunch.data, bunch.target)
+    (_, y_tr2), (_, y_te2) = load_digits(test_fraction=0.5)
+    np.testing.assert_array_equal(np.bincount(y_te2, minlength=10), np.round(per_class * 0.5).astype(int))
+
+
+def _rows(pixels, labels):
+    """The (image, label) rows as a sorted list: a multiset, so a split is disjoint and complete exactly when
+    its two sets' rows together equal the bundle's."""
+    return sorted(map(tuple, np.column_stack([pixels, labels]).tolist()))
+
+
+def test_load_digits_same_seed_same_split_other_seed_other_split():
+    """load_digits: the same seed gives the same split; another seed another; each split is disjoint and complete.
+
+    Concept: data.split.
+    """
+    from sklearn.datasets import load_digits as sk_digits
+
+    bunch = sk_digits()
+    (a_tr, ay_tr), (a_te, ay_te) = load_digits(seed=0)
+    (b_tr, by_tr), (b_te, by_te) = load_digits(seed=0)
+    (c_tr, cy_tr), (c_te, cy_te) = load_digits(seed=1)
+    np.testing.assert_array_equal(a_tr, b_tr)
+    np.testing.assert_array_equal(a_te, b_te)
+    np.testing.assert_array_equal(ay_te, by_te)
+    assert not np.array_equal(a_te, c_te)
+    np.testing.assert_array_equal(np.bincount(ay_te), np.bincount(cy_te))     # the same sizes, other images
+    for tr, ytr, te, yte in ((a_tr, ay_tr, a_te, ay_te), (c_tr, cy_tr, c_te, cy_te)):
+        assert _rows(np.vstack([tr, te]) * 16, np.concatenate([ytr, yte])) == _rows(bunch.data, bunch.target)
+
+
+def test_load_digits_rejects_bad_arguments():
+    """load_digits raises ValueError naming test_fraction (outside (0, 1)) or dtype (not float)."""
+    for bad in (0, 1, 1.5, -0.1, "0.25", True):
+        with pytest.raises(ValueError, match=r"^load_digits: test_fraction must be a number in \(0, 1\)"):
+            load_digits(test_fraction=bad)
+    with pytest.raises(ValueError, match=r"^load_digits: dtype must be float32 or float64"):
+        load_digits(dtype=np.int32)
+
+
+# -- IDX files (MNIST's format), written here: nothing is downloaded ------------------------------------
+def _idx_bytes(array, code=0x08):
+    """An IDX file's bytes: 0, 0, the type code, the rank, each dimension as a big-endian uint32, the values."""
+    array = np.asarray(array)
+    head = bytes([0, 0, code, array.ndim]) + np.array(array.shape, dtype=">u4").tobytes()
+    return head + array.astype({0x08: ">u1", 0x0B: ">i2", 0x0D: ">f4"}[code]).tobytes()
+
+
+def _write(path, data, gz=False):
+    import gzip
+
+    if gz:
+        with gzip.open(path, "wb") as f:
+            f.write(data)
+    else:
+        path.write_bytes(data)
+    return path
+
+
+@pytest.mark.parametrize("gz", [False, True])
+def test_read_idx_round_trip(tmp_path, gz):
+    """read_idx reads back what an IDX file holds: 3-d uint8 images and 1-d labels, raw and gzip-compressed.
+
+    Concept: data.digits.
+    """
+    rng = np.random.default_rng(0)
+    images = rng.integers(0, 256, size=(5, 4, 3), dtype=np.uint8)
+    labels = rng.integers(0, 10, size=5).astype(np.uint8)
+    suffix = ".gz" if gz else ""
+    got_images = read_idx(_write(tmp_path / f"img{suffix}", _idx_bytes(images), gz))
+    got_labels = read_idx(str(_write(tmp_path / f"lab{suffix}", _idx_bytes(labels), gz)))
+    assert got_images.shape == (5, 4, 3) and got_images.dtype == np.uint8
+    np.testing.assert_array_equal(got_images, images)
+    assert got_labels.shape == (5,)
+    np.testing.assert_array_equal(got_labels, labels)
+    shorts = np.array([[-3, 1000], [7, -32768]], dtype=np.int16)         # another type code, native order out
+    got = read_idx(_write(tmp_path / "short", _idx_bytes(shorts, 0x0B)))
+    np.testing.assert_array_equal(got, shorts)
+    assert got.dtype.isnative
+
+
+def test_read_idx_errors_name_the_file(tmp_path):
+    """read_idx: a bad magic number, a truncated file (header or data) and a missing file each raise an error naming it."""
+    good = _idx_bytes(np.arange(6, dtype=np.uint8).reshape(2, 3))
+    bad_magic = _write(tmp_path / "bad-magic", b"\x01\x02" + good[2:])
+    with pytest.raises(ValueError, match=r"^read_idx: .*bad-magic is not an IDX file: its magic number"):
+        read_idx(bad_magic)
+    short = _write(tmp_path / "short-data", good[:-1])
+    with pytest.raises(ValueError, match=r"^read_idx: .*short-data is truncated"):
+        read_idx(short)
+    short_gz = _write(tmp_path / "short-data.gz", good[:-2], gz=True)
+    with pytest.raises(ValueError, match=r"^read_idx: .*short-data\.gz is truncated"):
+        read_idx(short_gz)
+    short_head = _write(tmp_path / "short-head", good[:6])
+    with pytest.raises(ValueError, match=r"^read_idx: .*short-head is truncated: its header needs 12 bytes; got 6"):
+        read_idx(short_head)
+    with pytest.raises(FileNotFoundError, match="no-such-file"):
+        read_idx(tmp_path / "no-such-file")
+
+
+def _mnist_dir(path, gz, n_train=6, n_test=4):
+    rng = np.random.default_rng(1)
+    files = {}
+    for split, n in (("train", n_train), ("t10k", n_test)):
+        images = rng.integers(0, 256, size=(n, 28, 28), dtype=np.uint8)
+        labels = rng.integers(0, 10, size=n).astype(np.uint8)
+        suffix = ".gz" if gz else ""
+        _write(path / f"{split}-images-idx3-ubyte{suffix}", _idx_bytes(images), gz)
+        _write(path / f"{split}-labels-idx1-ubyte{suffix}", _idx_bytes(labels), gz)
+        files[split] = (images, labels)
+    return files
+
+
+@pytest.mark.parametrize("gz", [False, True])
+def test_load_mnist_reads_the_four_files(tmp_path, gz):
+    """load_mnist: (N, 784) images in [0, 1] (value / 255) and int64 labels from the four IDX files, raw or .gz.
+
+    Concept: data.digits.
+    """
+    files = _mnist_dir(tmp_path, gz)
+    (x_tr, y_tr), (x_te, y_te) = load_mnist(tmp_path)
+    for (x, y), (images, labels) in (((x_tr, y_tr), files["train"]), ((x_te, y_te), files["t10k"])):
+        assert x.shape == (images.shape[0], 784) and x.dtype == np.float32
+        assert y.dtype == np.int64
+        np.testing.assert_array_equal(y, labels)
+        np.testing.assert_array_equal(x, (images.astype(np.float32) / np.float32(255)).reshape(-1, 784))
+        assert x.min() >= 0 and x.max() <= 1
+    (x3, _), _ = load_mnist(str(tmp_path), dtype=np.float64, flatten=False)
+    assert x3.shape == (6, 28, 28) and x3.dtype == np.float64
+    np.testing.assert_array_equal(x3, files["train"][0] / 255.0)
+
+
+def test_load_mnist_errors_name_the_file(tmp_path):
+    """load_mnist: a missing file, a bad magic number or a truncated file raise an error naming the file."""
+    _mnist_dir(tmp_path, gz=False)
+    (tmp_path / "t10k-labels-idx1-ubyte").unlink()
+    with pytest.raises(FileNotFoundError, match=r"t10k-labels-idx1-ubyte"):
+        load_mnist(tmp_path)
+    _write(tmp_path / "t10k-labels-idx1-ubyte", b"\x00\x00\x99\x01" + np.array([4], ">u4").tobytes() + bytes(4))
+    with pytest.raises(ValueError, match=r"t10k-labels-idx1-ubyte is not an IDX file"):
+        load_mnist(tmp_path)
+    _write(tmp_path / "t10k-labels-idx1-ubyte", _idx_bytes(np.zeros(4, np.uint8))[:-1])
+    with pytest.raises(ValueError, match=r"t10k-labels-idx1-ubyte is truncated"):
+        load_mnist(tmp_path)
+    _write(tmp_path / "t10k-labels-idx1-ubyte", _idx_bytes(np.zeros(3, np.uint8)))     # 4 images, 3 labels
+    with pytest.raises(ValueError, match=r"^load_mnist: the test files disagree"):
+        load_mnist(tmp_path)
+    with pytest.raises(FileNotFoundError, match="nowhere"):
+        load_mnist(tmp_path / "nowhere")
+
+
+def test_word_hashing_counts_letter_trigrams():
+    """word_hashing: "apple" has the trigrams app, ppl, ple, a 1 in each of their 26^3 dimensions (003 "Beyond 1-of-N").
+
+    Case is ignored, other characters split a word, a repeated trigram counts twice, a word shorter than 3 letters
+    is all zeros.
+
+    Concept: data.onehot.
+    """
+    def index(t):
+        i, j, k = (ord(c) - ord("a") for c in t)
+        return 676 * i + 26 * j + k
+
+    v = word_hashing(["apple", "ApPle", "aaaa", "a-bc", "ab"])
+    assert v.shape == (5, 26 ** 3) and v.dtype == np.float64
+    want = np.zeros(26 ** 3)
+    want[[index("app"), index("ppl"), index("ple")]] = 1
+    np.testing.assert_array_equal(v[0], want)
+    np.testing.assert_array_equal(v[1], want)
+    assert v[2, index("aaa")] == 2 and v[2].sum() == 2
+    assert v[3].sum() == 0 and v[4].sum() == 0
+    assert word_hashing(["cat"], dtype=np.float32).dtype == np.float32
+    with pytest.raises(ValueError, match=r"^word_hashing: words must be a sequence of words"):
+        word_hashing("apple")
+    with pytest.raises(ValueError, match=r"^word_hashing: words must be strings; got 3 at position 1"):
+        word_hashing(["apple", 3])

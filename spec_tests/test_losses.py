@@ -1,6 +1,10 @@
-"""Losses: MSE, MAE and the loss surface (``reference.losses``)."""
+"""Losses: MSE, MAE, the loss surface, cross entropy plain and fused with the softmax (``reference.losses``)."""
+
+import math
+import warnings
 
 import numpy as np
+import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
@@ -229,3 +233,226 @@ def test_loss_surface_minimum_at_closed_form(B):
         assert others.min() - exact[10, 10] > 2 * bound.tol.max(), "the grid is too fine for this dtype"
         assert np.unravel_index(np.argmin(L), L.shape) == (10, 10)
         assert abs(float(L[10, 10]) - exact[10, 10]) <= bound.tol[10, 10]
+
+
+# == lecture 2: cross entropy, plain and fused with the softmax =========================================
+@st.composite
+def targets(draw, dtype, N, K, one_hot=None):
+    """y_hat (N, K): one-hot rows, or any distributions (zeros included), or any non-negative weights."""
+    kind = draw(st.sampled_from(["one_hot", "distribution", "weights"])) if one_hot is None else \
+        ("one_hot" if one_hot else "distribution")
+    if kind == "one_hot":
+        labels = draw(st.lists(st.integers(0, K - 1), min_size=N, max_size=N))
+        return np.eye(K, dtype=dtype)[labels]
+    w = draw(S.arrays(np.float64, (N, K), layout="C", elements=st.sampled_from([0.0, 0.0, 0.25, 0.5, 1.0, 3.0])))
+    if kind == "distribution":
+        w[:, 0] += (w.sum(axis=1) == 0)                       # no empty row
+        w = w / w.sum(axis=1, keepdims=True)
+    return w.astype(dtype)
+
+
+@st.composite
+def ce_case(draw, max_size, dtype=None, lim=10.0, one_hot=None, layout=None):
+    """(z, y_hat, reduction): scores z (N, K) and targets; y = softmax(z) gives the plain form's probabilities."""
+    dtype = draw(S.dtypes()) if dtype is None else np.dtype(dtype)
+    N, K = draw(S.dims(max_size)), draw(S.dims(max_size))
+    z = draw(S.arrays(dtype, (N, K), lim, layout=layout))
+    y_hat = draw(targets(dtype, N, K, one_hot))
+    return z, y_hat, draw(st.sampled_from(["mean", "sum"]))
+
+
+def _probabilities(z):
+    """softmax(z) computed in float64 and rounded to z's dtype: exact data for the plain cross entropy."""
+    return T.softmax_forward(z.astype(np.float64)).v.astype(z.dtype)
+
+
+def test_cross_entropy_matches_reference(A, R):
+    """cross_entropy's (L, dL/dy) agree with the reference within the bound of a log per term and an NK-term sum.
+
+    dL/dy: one division and one by N. y rows of a softmax, targets one-hot, distributions or weights.
+    """
+    @S.for_backend(A)
+    @given(case=ce_case(S.max_dim(A)))
+    def check(case):
+        z, y_hat, reduction = case
+        y = _probabilities(z)
+        assume(np.all(y[y_hat != 0] > 0))
+        _compare(A, R, "cross_entropy", (y, y_hat, reduction))
+    check()
+
+
+def test_softmax_cross_entropy_matches_reference(A, R):
+    """softmax_cross_entropy's (L, dL/dz) agree with the reference within the log-sum-exp bound."""
+    @S.for_backend(A)
+    @given(case=ce_case(S.max_dim(A), lim=30.0))
+    def check(case):
+        _compare(A, R, "softmax_cross_entropy", case)
+    check()
+
+
+def test_cross_entropy_gradient_finite_differences():
+    """cross_entropy's dL/dy equals the central difference of L in float64, both reductions.
+
+    y drawn in [0.05, 1] (not normalised: the formula holds for any positive y); relative error < 1e-7
+    (scale: the larger gradient or 1).
+
+    Concept: backprop.numeric, loss.cross_entropy.
+    """
+    @given(case=ce_case(4, dtype=np.float64), data=st.data())
+    def check(case, data):
+        z, y_hat, reduction = case
+        y = data.draw(S.arrays(np.float64, z.shape, layout="C", elements=st.floats(0.05, 1.0)))
+        _fd("cross_entropy", y, y_hat, reduction)
+    check()
+
+
+def test_softmax_cross_entropy_gradient_finite_differences():
+    """softmax_cross_entropy's dL/dz equals the central difference of L in float64, both reductions, any targets.
+
+    Relative error < 1e-7 (scale: the larger gradient or 1).
+
+    Concept: backprop.numeric, loss.cross_entropy.
+    """
+    @given(case=ce_case(4, dtype=np.float64, lim=5.0, layout="C"))
+    def check(case):
+        _fd("softmax_cross_entropy", *case)
+    check()
+
+
+def test_softmax_cross_entropy_one_hot_gradient_is_p_minus_y_hat(B):
+    """For one-hot targets dL/dz = (softmax(z) - y_hat) / N ("mean") or softmax(z) - y_hat ("sum").
+
+    Within both sides' bounds (the softmax's and the fused gradient's), both dtypes, on every backend.
+
+    Concept: loss.cross_entropy, model.softmax.
+    """
+    @S.for_backend(B)
+    @given(case=ce_case(S.max_dim(B), one_hot=True))
+    def check(case):
+        z, y_hat, reduction = case
+        _, g = B.softmax_cross_entropy(z, y_hat, reduction=reduction)
+        p, _ = B.softmax_forward(z)
+        n = z.shape[0] if reduction == "mean" else 1
+        want = (p.astype(np.float64) - y_hat) / n
+        bound = T.softmax_cross_entropy(z, y_hat, reduction)[1].e + T.softmax_forward(z).e / n \
+            + 2 * T.u_of(z.dtype) * np.abs(want)
+        assert np.all(np.abs(g - want) <= bound)
+    check()
+
+
+def test_softmax_cross_entropy_equals_cross_entropy_of_softmax(B):
+    """softmax_cross_entropy(z) = cross_entropy(softmax(z)) wherever the plain form is finite (003 "Choosing Proper Loss").
+
+    The plain form's bound carries the softmax's error through the log (1/y per unit of error); the gradients
+    agree through the chain rule: softmax_backward(dL/dy) = dL/dz.
+
+    Concept: loss.cross_entropy, model.softmax.
+    """
+    @S.for_backend(B)
+    @given(case=ce_case(S.max_dim(B), lim=8.0))
+    def check(case):
+        z, y_hat, reduction = case
+        y, cache = B.softmax_forward(z)
+        assume(np.all(y[y_hat != 0] > 0))
+        L_plain, g_plain = B.cross_entropy(y, y_hat, reduction=reduction)
+        L_fused, g_fused = B.softmax_cross_entropy(z, y_hat, reduction=reduction)
+        y_bound = T.softmax_forward(z)
+        try:
+            L_bound, g_bound = T.cross_entropy(y_bound, y_hat, reduction)
+        except T.Ambiguous:
+            assume(False)
+        assert abs(float(L_plain) - float(L_fused)) <= L_bound.e + T.softmax_cross_entropy(z, y_hat, reduction)[0].e
+        # the chain rule: softmax_backward of the plain gradient is the fused one (bound: the plain chain's own)
+        (dz,) = B.softmax_backward(g_plain, cache)
+        chain = T.softmax_grad(g_bound, y_bound)
+        fused_bound = T.softmax_cross_entropy(z, y_hat, reduction)[1]
+        assert np.all(np.abs(dz.astype(np.float64) - g_fused) <= chain.e + fused_bound.e)
+    check()
+
+
+def test_softmax_cross_entropy_finite_where_plain_form_overflows(B):
+    """softmax_cross_entropy stays finite where softmax rounds a target's probability to 0.
+
+    z = [1000, -1000] with target class 1: softmax gives exactly [1, 0], so the plain form would take ln 0; the
+    fused loss is lse - z_1 = 1000 - (-1000) = 2000 exactly and its gradient (p - y_hat) / N = [1, -1] / N.
+    No warning, both dtypes, both reductions.
+
+    Concept: loss.cross_entropy, model.softmax.
+    """
+    for dtype in S.DTYPES:
+        z = np.array([[1000.0, -1000.0], [1000.0, -1000.0]], dtype=dtype)
+        y_hat = np.array([[0.0, 1.0], [1.0, 0.0]], dtype=dtype)
+        p, _ = B.softmax_forward(z)
+        assert p[0, 1] == 0                                          # the plain form's ln y would be -inf
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            L, g = B.softmax_cross_entropy(z, y_hat)
+            L_sum, g_sum = B.softmax_cross_entropy(z, y_hat, reduction="sum")
+        assert L == dtype.type(1000) and L_sum == dtype.type(2000)   # (2000 + 0) / 2
+        np.testing.assert_array_equal(g, np.array([[0.5, -0.5], [0.0, 0.0]], dtype=dtype))
+        np.testing.assert_array_equal(g_sum, np.array([[1.0, -1.0], [0.0, 0.0]], dtype=dtype))
+
+
+def test_cross_entropy_zero_targets_count_zero(B):
+    """cross_entropy: a term with y_hat = 0 counts 0, even where y = 0 (0 ln 0 = 0), and its gradient is 0.
+
+    The slide's C = -sum_i y_hat_i ln y_i on a one-hot target is -ln y of the right class.
+
+    Concept: loss.cross_entropy.
+    """
+    for dtype in S.DTYPES:
+        y = np.array([[0.5, 0.5, 0.0], [0.25, 0.0, 0.75]], dtype=dtype)
+        y_hat = np.array([[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]], dtype=dtype)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            L, g = B.cross_entropy(y, y_hat, reduction="sum")
+        want = -np.log(0.5) - np.log(0.75)
+        bound = T.cross_entropy(y, y_hat, "sum")
+        assert np.isfinite(L) and abs(float(L) - want) <= bound[0].tol
+        np.testing.assert_array_equal(g == 0, y_hat == 0)
+        assert np.all(np.abs(g - np.where(y_hat != 0, -1 / np.where(y_hat != 0, y, 1.0), 0)) <= bound[1].tol)
+
+
+@pytest.mark.parametrize("name", ["cross_entropy", "softmax_cross_entropy"])
+def test_cross_entropy_sum_is_n_times_mean_and_total_of_examples(B, name):
+    """reduction="sum" is N times "mean", and the sum of the per-example losses l^n (the slides' total loss).
+
+    Each within the bounds of the values compared (each per-example loss computed by the backend on its own row);
+    the gradients likewise, "sum"'s = N x "mean"'s.
+
+    Concept: loss.total, loss.cross_entropy.
+    """
+    @S.for_backend(B)
+    @given(case=ce_case(S.max_dim(B), lim=8.0))
+    def check(case):
+        z, y_hat, _ = case
+        x = _probabilities(z) if name == "cross_entropy" else z
+        assume(name != "cross_entropy" or np.all(x[y_hat != 0] > 0))
+        fn, bound = getattr(B, name), getattr(T, name)
+        N = z.shape[0]
+        L_mean, g_mean = fn(x, y_hat)
+        L_sum, g_sum = fn(x, y_hat, reduction="sum")
+        (Lb_mean, gb_mean), (Lb_sum, gb_sum) = bound(x, y_hat, "mean"), bound(x, y_hat, "sum")
+        u64 = T.u_of(np.float64)                                     # the test's own float64 products and sums
+        own = 2 * u64 * (N * abs(float(L_mean)) + abs(float(L_sum)))
+        assert abs(float(L_sum) - N * float(L_mean)) <= Lb_sum.e + N * Lb_mean.e + own
+        g_own = 2 * u64 * (N * np.abs(g_mean.astype(np.float64)) + np.abs(g_sum.astype(np.float64)))
+        assert np.all(np.abs(g_sum.astype(np.float64) - N * g_mean.astype(np.float64))
+                      <= gb_sum.e + N * gb_mean.e + g_own)
+        per_example = [fn(x[n:n + 1], y_hat[n:n + 1], reduction="sum")[0] for n in range(N)]
+        slack = sum(bound(x[n:n + 1], y_hat[n:n + 1], "sum")[0].e for n in range(N))
+        assert abs(float(L_sum) - math.fsum(map(float, per_example))) <= Lb_sum.e + slack + own
+    check()
+
+
+def test_cross_entropy_softmax_cross_entropy_pure_and_dtype(B):
+    """cross_entropy and softmax_cross_entropy keep the dtype (L a NumPy scalar), the gradient's shape, change no input."""
+    for dtype in S.DTYPES:
+        z = np.linspace(-2, 2, 12, dtype=dtype).reshape(3, 4).T              # (4, 3), a transposed view
+        y_hat = np.eye(3, dtype=dtype)[[0, 2, 1, 1]][::-1]
+        y = _probabilities(z)
+        for name, first in (("cross_entropy", y), ("softmax_cross_entropy", z)):
+            L, g = call_pure(B, name, first, y_hat)
+            assert isinstance(L, np.generic)
+            assert_dtype(name, (L, g), dtype)
+            assert g.shape == (4, 3)

@@ -1,12 +1,13 @@
-"""Dense layers and networks with the slides' linear read-out (``reference.network``)."""
+"""Dense layers, networks with the slides' linear read-out, the neuron and the MLP (``reference.network``)."""
 
 import numpy as np
+import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import reference
 import reference.training
-from reference import ACTIVATIONS
+from reference import ACTIVATIONS, OUTPUTS
 from reference.gradcheck import numeric_gradient
 
 from . import strategies as S
@@ -15,7 +16,7 @@ from .helpers import assert_dtype, call_pure
 
 FD_RTOL = 1e-7
 FD_KINK_GAP = 1e-3
-KINKS = {"sigmoid": (), "linear": (), "relu": (0.0,), "hard_sigmoid": (0.0, 1.0)}
+KINKS = {"sigmoid": (), "linear": (), "relu": (0.0,), "hard_sigmoid": (0.0, 1.0), "leaky_relu": (0.0,), "tanh": ()}
 
 
 @st.composite
@@ -213,7 +214,8 @@ def test_network_forward_one_hidden_layer_is_sum_of_units(B):
     Concept: model.sigmoid_sum, model.relu_sum.
     """
     act_fn = {"sigmoid": T.sigmoid64, "relu": lambda r: np.maximum(r, 0), "linear": lambda r: r,
-              "hard_sigmoid": lambda r: np.clip(r, 0, 1)}
+              "hard_sigmoid": lambda r: np.clip(r, 0, 1), "tanh": np.tanh,
+              "leaky_relu": lambda r: r if r > 0 else T.LEAKY_ALPHA * r}
 
     @S.for_backend(B)
     @given(case=network_case(S.max_dim(B), n_hidden=1))
@@ -270,3 +272,308 @@ def test_network_forward_network_backward_pure_and_dtype(B):
             assert len(grads) == len(params) + 1
             assert_dtype("network_backward", grads, dtype)
             assert [np.shape(g) for g in grads] == [x.shape] + [np.shape(p) for p in params]
+
+
+# == lecture 2: the neuron and the MLP of any depth ====================================================
+
+
+@st.composite
+def neuron_case(draw, max_size, dtype=None, activation=None, lim=2.0, layout=None):
+    """(a, w, b, dy, activation) for one neuron: a (N, K), w (K,), b a scalar, dy (N,)."""
+    dtype = draw(S.dtypes()) if dtype is None else np.dtype(dtype)
+    activation = draw(S.activations()) if activation is None else activation
+    N, K = draw(S.dims(max_size)), draw(S.dims(max_size))
+    a = draw(S.arrays(dtype, (N, K), lim, layout=layout))
+    w = draw(S.arrays(dtype, (K,), lim, layout=layout))
+    b = np.asarray(draw(S.values(dtype, lim)), dtype=dtype)[()]
+    dy = draw(S.arrays(dtype, (N,), 1.0, layout=layout))
+    return a, w, b, dy, activation
+
+
+@st.composite
+def mlp_case(draw, max_size, dtype=None, activation=None, output=None, n_layers=None, max_layers=4, lim=2.0,
+             layout=None):
+    """(x, params, dy, activation, output) for an MLP of 1 to ``max_layers`` layers: x (N, D), W_l (H_l, H_{l-1})."""
+    dtype = draw(S.dtypes()) if dtype is None else np.dtype(dtype)
+    activation = draw(S.activations()) if activation is None else activation
+    output = draw(st.sampled_from(OUTPUTS)) if output is None else output
+    n_layers = draw(st.integers(1, max_layers)) if n_layers is None else n_layers
+    N, D = draw(S.dims(max_size)), draw(S.dims(max_size))
+    widths = [D] + [draw(S.dims(max_size)) for _ in range(n_layers)]
+    x = draw(S.arrays(dtype, (N, D), lim, layout=layout))
+    params = []
+    for fan_in, H in zip(widths[:-1], widths[1:]):
+        params.append(draw(S.arrays(dtype, (H, fan_in), lim, layout=layout)))
+        params.append(draw(S.arrays(dtype, (H,), lim, layout=layout)))
+    dy = draw(S.arrays(dtype, (N, widths[-1]), 1.0, layout=layout))
+    return x, tuple(params), dy, activation, output
+
+
+def mlp_pre_activations(x, params, act):
+    """r of every hidden layer of an MLP, in float64 (to keep finite differences away from kinks)."""
+    a, rs = np.asarray(x, dtype=np.float64), []
+    layers = list(zip(params[0::2], params[1::2]))[:-1]
+    for W, b in layers:
+        rs.append(b + a @ np.asarray(W, dtype=np.float64).T)
+        a = rs[-1] if act == "linear" else getattr(reference, f"{act}_forward")(rs[-1])[0]
+    return rs
+
+
+def _max_layers(backend):
+    return 3 if S.simulated(backend) else 4
+
+
+def test_neuron_forward_matches_reference(A, R):
+    """neuron_forward agrees with the reference within a (K+1)-term sum through the activation, every activation."""
+    @S.for_backend(A)
+    @given(case=neuron_case(S.max_dim(A)))
+    def check(case):
+        a, w, b, _, act = case
+        got, _ = A.neuron_forward(a, w, b, activation=act)
+        want, _ = R.neuron_forward(a, w, b, activation=act)
+        bound, _ = T.neuron_forward(a, w, b, act)
+        T.assert_close(f"{A.name}.neuron_forward[{act}]", got, want, bound)
+    check()
+
+
+def test_neuron_backward_matches_reference(A, R):
+    """neuron_backward's (da, dw, db) agree with the reference: one product, N-term sums, through the activation."""
+    @S.for_backend(A)
+    @given(case=neuron_case(S.max_dim(A)))
+    def check(case):
+        a, w, b, dy, act = case
+        _, back = T.neuron_forward(a, w, b, act)
+        try:
+            bounds = back(dy)
+        except T.Ambiguous:
+            assume(False)
+        got = A.neuron_backward(dy, A.neuron_forward(a, w, b, activation=act)[1])
+        want = R.neuron_backward(dy, R.neuron_forward(a, w, b, activation=act)[1])
+        assert isinstance(got, tuple) and len(got) == 3
+        for label, g, r, bd in zip(("da", "dw", "db"), got, want, bounds):
+            T.assert_close(f"{A.name}.neuron_backward[{act}] {label}", g, r, bd)
+    check()
+
+
+def test_mlp_forward_matches_reference(A, R):
+    """mlp_forward agrees with the reference within the layer-by-layer bound.
+
+    1 to 4 layers (3 in the CUDA simulator), every hidden activation, every output, any layout and dtype.
+    """
+    @S.for_backend(A)
+    @given(case=mlp_case(S.max_dim(A, 5), max_layers=_max_layers(A)))
+    def check(case):
+        x, params, _, act, out = case
+        got, _ = A.mlp_forward(x, *params, activation=act, output=out)
+        want, _ = R.mlp_forward(x, *params, activation=act, output=out)
+        bound, _ = T.mlp_forward(x, params, act, out)
+        T.assert_close(f"{A.name}.mlp_forward[{act}, {out}, {len(params) // 2} layers]", got, want, bound)
+    check()
+
+
+def test_mlp_backward_matches_reference(A, R):
+    """mlp_backward's (dx, dW1, db1, ..., dWL, dbL) agree with the reference within the layer-by-layer bound."""
+    @S.for_backend(A)
+    @given(case=mlp_case(S.max_dim(A, 5), max_layers=_max_layers(A)))
+    def check(case):
+        x, params, dy, act, out = case
+        _, back = T.mlp_forward(x, params, act, out)
+        try:
+            bounds = back(dy)
+        except T.Ambiguous:
+            assume(False)
+        got = A.mlp_backward(dy, A.mlp_forward(x, *params, activation=act, output=out)[1])
+        want = R.mlp_backward(dy, R.mlp_forward(x, *params, activation=act, output=out)[1])
+        assert isinstance(got, tuple) and len(got) == len(params) + 1
+        for k, (g, r, bd) in enumerate(zip(got, want, bounds)):
+            T.assert_close(f"{A.name}.mlp_backward[{act}, {out}] gradient {k}", g, r, bd)
+    check()
+
+
+def test_neuron_backward_finite_differences():
+    """neuron_backward equals the central differences of sum(dy * neuron_forward(a, w, b)).
+
+    In a, w and b, every activation; float64; relative error < 1e-7 (scale: the larger gradient or 1); z kept
+    1e-3 from kinks.
+
+    Concept: backprop.numeric, model.neuron.
+    """
+    @given(case=neuron_case(4, dtype=np.float64, lim=1.5, layout="C"))
+    def check(case):
+        a, w, b, dy, act = case
+        _away_from_kinks([b + a @ w], act)
+        grads = reference.neuron_backward(dy, reference.neuron_forward(a, w, b, act)[1])
+        f = lambda a_, w_, b_: np.sum(dy * reference.neuron_forward(a_, w_, b_, act)[0])
+        numeric = (numeric_gradient(lambda t: f(t, w, b), a), numeric_gradient(lambda t: f(a, t, b), w),
+                   numeric_gradient(lambda t: f(a, w, t), b))
+        _fd_check(grads, numeric)
+    check()
+
+
+def test_mlp_backward_finite_differences():
+    """mlp_backward equals the central differences of sum(dy * mlp_forward(x, ...)).
+
+    In x and every parameter; 1 to 4 layers; every hidden activation and every output (softmax, sigmoid,
+    linear), so every output unit's gradient; float64; relative error < 1e-7 (scale: the larger gradient or 1);
+    every hidden r kept 1e-3 from kinks.
+
+    Concept: backprop.numeric, backprop.chain.
+    """
+    @given(case=mlp_case(4, dtype=np.float64, lim=1.5, layout="C"))
+    def check(case):
+        x, params, dy, act, out = case
+        _away_from_kinks(mlp_pre_activations(x, params, act), act)
+        grads = reference.mlp_backward(dy, reference.mlp_forward(x, *params, activation=act, output=out)[1])
+        inputs = [x, *params]
+
+        def f(k, t):
+            args = list(inputs)
+            args[k] = t
+            return np.sum(dy * reference.mlp_forward(*args, activation=act, output=out)[0])
+
+        numeric = [numeric_gradient(lambda t, k=k: f(k, t), inputs[k]) for k in range(len(inputs))]
+        _fd_check(grads, numeric)
+    check()
+
+
+def test_neuron_forward_equals_one_unit_dense_layer(B):
+    """neuron_forward(a, w, b) is dense_forward(a, w[None, :], [b])[:, 0], and its gradients are the dense layer's.
+
+    003 "Neuron": a dense layer is neurons side by side. Within both sides' bounds, every activation.
+
+    Concept: model.neuron, model.dense.
+    """
+    @S.for_backend(B)
+    @given(case=neuron_case(S.max_dim(B)))
+    def check(case):
+        a, w, b, dy, act = case
+        W, bb = w[None, :], np.asarray(b).reshape(1)
+        y, cache = B.neuron_forward(a, w, b, activation=act)
+        d, d_cache = B.dense_forward(a, W, bb, activation=act)
+        y_bound, back = T.neuron_forward(a, w, b, act)
+        T.assert_close(f"{B.name}.neuron_forward vs dense_forward", y, d[:, 0], y_bound)
+        try:
+            bounds = back(dy)
+        except T.Ambiguous:
+            return
+        da, dw, db = B.neuron_backward(dy, cache)
+        dx, dW, dbb = B.dense_backward(dy[:, None], d_cache)
+        for label, g, r, bd in zip(("da", "dw", "db"), (da, dw, db), (dx, dW[0], dbb[0]), bounds):
+            T.assert_close(f"{B.name}.neuron_backward vs dense_backward {label}", g, r, bd)
+    check()
+
+
+def test_mlp_forward_one_layer_equals_dense_forward(B):
+    """mlp_forward with one layer is dense_forward with the output as activation (softmax: of the linear layer).
+
+    And mlp_backward equals dense_backward (through softmax_backward for a softmax output). Within the bounds.
+
+    Concept: model.dense, model.softmax.
+    """
+    @S.for_backend(B)
+    @given(case=mlp_case(S.max_dim(B), n_layers=1))
+    def check(case):
+        x, (W, b), dy, _, out = case
+        y, cache = B.mlp_forward(x, W, b, output=out)
+        if out == "softmax":
+            r, d_cache = B.dense_forward(x, W, b, activation="linear")
+            want, s_cache = B.softmax_forward(r)
+        else:
+            want, d_cache = B.dense_forward(x, W, b, activation=out)
+        y_bound, back = T.mlp_forward(x, (W, b), "sigmoid", out)
+        T.assert_close(f"{B.name}.mlp_forward vs dense_forward[{out}]", y, want, y_bound)
+        bounds = back(dy)
+        dr = B.softmax_backward(dy, s_cache)[0] if out == "softmax" else dy
+        for label, g, r, bd in zip(("dx", "dW", "db"), B.mlp_backward(dy, cache), B.dense_backward(dr, d_cache),
+                                   bounds):
+            T.assert_close(f"{B.name}.mlp_backward vs dense_backward[{out}] {label}", g, r, bd)
+    check()
+
+
+def test_mlp_forward_is_dense_layers_chained(B):
+    """mlp_forward with L layers is dense_forward L - 1 times with the activation, then the output layer.
+
+    (002 "Neural Network": f(x) = sigma(W^L ... sigma(W^1 x + b^1) ... + b^L)), within the layer-by-layer bound.
+
+    Concept: model.dense, backprop.chain.
+    """
+    @S.for_backend(B)
+    @given(case=mlp_case(S.max_dim(B), max_layers=_max_layers(B)))
+    def check(case):
+        x, params, _, act, out = case
+        y, _ = B.mlp_forward(x, *params, activation=act, output=out)
+        a = x
+        layers = list(zip(params[0::2], params[1::2]))
+        for W, b in layers[:-1]:
+            a, _ = B.dense_forward(a, W, b, activation=act)
+        W, b = layers[-1]
+        if out == "softmax":
+            want, _ = B.softmax_forward(B.dense_forward(a, W, b, activation="linear")[0])
+        else:
+            want, _ = B.dense_forward(a, W, b, activation=out)
+        T.assert_close(f"{B.name}.mlp_forward vs dense layers", y, want, T.mlp_forward(x, params, act, out)[0])
+    check()
+
+
+def test_neuron_forward_backward_mlp_forward_backward_pure_and_dtype(B):
+    """neuron_forward/backward and mlp_forward/backward keep the dtype, return one gradient per input, change no input."""
+    for dtype in S.DTYPES:
+        rng = np.random.default_rng(5)
+        a = rng.normal(size=(3, 5)).astype(dtype).T                          # (5, 3), a transposed view
+        w = rng.normal(size=6).astype(dtype)[::2]
+        y, cache = call_pure(B, "neuron_forward", a, w, dtype.type(0.5), activation="tanh")
+        assert_dtype("neuron_forward", y, dtype)
+        assert y.shape == (5,)
+        grads = call_pure(B, "neuron_backward", np.ones(5, dtype=dtype), cache)
+        assert_dtype("neuron_backward", grads, dtype)
+        assert [np.shape(g) for g in grads] == [(5, 3), (3,), ()]
+        for n_layers in ((2,) if S.simulated(B) else (1, 2, 4)):
+            sizes = [3] + [4 - k % 2 for k in range(n_layers - 1)] + [2]
+            params = []
+            for fan_in, H in zip(sizes[:-1], sizes[1:]):
+                params += [rng.normal(size=(fan_in, H)).astype(dtype).T, rng.normal(size=2 * H).astype(dtype)[::2]]
+            for out in OUTPUTS:
+                y, cache = call_pure(B, "mlp_forward", a, *params, activation="relu", output=out)
+                assert_dtype("mlp_forward", y, dtype)
+                assert y.shape == (5, 2)
+                grads = call_pure(B, "mlp_backward", np.ones((5, 2), dtype=dtype), cache)
+                assert len(grads) == len(params) + 1
+                assert_dtype("mlp_backward", grads, dtype)
+                assert [np.shape(g) for g in grads] == [a.shape] + [np.shape(p) for p in params]
+
+
+def _random_mlp(rng, depth, D=3, K=3, N=4, width=3):
+    sizes = [D] + [width + (l % 2) for l in range(depth - 1)] + [K]
+    params = []
+    for fan_in, H in zip(sizes[:-1], sizes[1:]):
+        params += [rng.uniform(-1.5, 1.5, size=(H, fan_in)), rng.uniform(-1, 1, size=H)]
+    return rng.uniform(-1.5, 1.5, size=(N, D)), tuple(params), rng.uniform(-1, 1, size=(N, K))
+
+
+@pytest.mark.parametrize("output", OUTPUTS)
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+def test_mlp_backward_finite_differences_every_activation_and_output(activation, output):
+    """mlp_backward equals the central differences of sum(dy * mlp_forward) for every activation, output and depth 1-4.
+
+    Seeded data (redrawn until every hidden r is 1e-3 from the kinks), float64, every output unit weighted by dy;
+    relative error < 1e-7 (scale: the larger gradient or 1). Complements the drawn cases above, which need not
+    reach every combination in the ci profile.
+
+    Concept: backprop.numeric, backprop.chain.
+    """
+    rng = np.random.default_rng([ACTIVATIONS.index(activation), OUTPUTS.index(output)])
+    for depth in (1, 2, 3, 4):
+        while True:
+            x, params, dy = _random_mlp(rng, depth)
+            rs = mlp_pre_activations(x, params, activation)
+            if all(np.all(np.abs(r - k) > FD_KINK_GAP) for r in rs for k in KINKS[activation]):
+                break
+        grads = reference.mlp_backward(dy, reference.mlp_forward(x, *params, activation=activation, output=output)[1])
+        inputs = [x, *params]
+
+        def f(k, t):
+            args = list(inputs)
+            args[k] = t
+            return np.sum(dy * reference.mlp_forward(*args, activation=activation, output=output)[0])
+
+        _fd_check(grads, [numeric_gradient(lambda t, k=k: f(k, t), inputs[k]) for k in range(len(inputs))])

@@ -1,4 +1,4 @@
-"""Optimization: the closed form, gradient descent and mini-batch epochs (``reference.optimize``)."""
+"""Optimization: the closed form, gradient descent, mini-batch epochs and the SGD rule (``reference.optimize``)."""
 
 import math
 
@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 import reference
 from reference.data import batches, load_views
+from reference.gradcheck import numeric_gradient
 
 from . import strategies as S
 from . import tolerance as T
@@ -448,3 +449,336 @@ def test_network_epoch_lecture_size_matches_reference(A, R, activation, dtype):
     T.assert_close(f"{A.name}.network_epoch losses", got_L, want_L, L_bound)
     for k, (g, r, bd) in enumerate(zip(got_p, want_p, p_bounds)):
         T.assert_close(f"{A.name}.network_epoch[{activation}] param {k}", g, r, bd)
+
+
+# == lecture 2: the SGD rule and mini-batch epochs of the MLP ============================================
+def test_sgd_update_matches_reference(A, R):
+    """sgd_update agrees with the reference within eta's rounding, one product and one difference (as gd_step)."""
+    @S.for_backend(A)
+    @given(case=step_case(S.max_dim(A)))
+    def check(case):
+        theta, g, eta = case
+        got, state = A.sgd_update(theta, g, A.sgd_init(theta), eta)
+        want, _ = R.sgd_update(theta, g, (), eta)
+        assert state == ()
+        T.assert_close(f"{A.name}.sgd_update", got, want, T.sgd_update(theta, g, eta))
+    check()
+
+
+def test_sgd_init_sgd_update_is_w_minus_eta_g(B):
+    """sgd_update(w, g, (), eta) = (w - eta g, ()) and sgd_init keeps no state (003 "Keras": SGD(lr=0.1)).
+
+    On exact values, both dtypes; the default eta is 0.01; the inputs are left unchanged.
+
+    Concept: optim.sgd, gd.step.
+    """
+    for dtype in S.DTYPES:
+        w = np.array([1.0, -2.0, 0.5], dtype=dtype)
+        g = np.array([4.0, 8.0, -2.0], dtype=dtype)
+        assert B.sgd_init(w) == ()
+        new, state = call_pure(B, "sgd_update", w, g, (), 0.25)
+        assert state == ()
+        np.testing.assert_array_equal(new, np.array([0.0, -4.0, 1.0], dtype=dtype))
+        assert_dtype("sgd_update", new, dtype)
+        assert not np.shares_memory(new, w)
+        new, _ = B.sgd_update(w, g, ())
+        assert np.all(np.abs(new.astype(np.float64) - (w - 0.01 * g.astype(np.float64)))
+                      <= T.sgd_update(w, g, 0.01).tol)                 # the default eta is 0.01
+        out, _ = B.sgd_update(np.asarray(15.0, dtype=dtype), np.asarray(4.0, dtype=dtype), (), 0.5)
+        assert np.ndim(out) == 0 and np.asarray(out).dtype == dtype and float(out) == 13.0
+
+
+@st.composite
+def mlp_epoch_case(draw, max_size, dtype=None, full_batch=False, max_layers=3, loss=None):
+    """(x, y_hat, params, order, batch_size, eta, activation, output, loss) for a small MLP."""
+    from .test_losses import targets
+    from .test_network import mlp_case
+
+    loss = draw(st.sampled_from(["cross_entropy", "mse", "mae"])) if loss is None else loss
+    output = "softmax" if loss == "cross_entropy" else draw(st.sampled_from(["softmax", "sigmoid", "linear"]))
+    x, params, _, act, _ = draw(mlp_case(max_size, dtype=dtype, output=output, max_layers=max_layers, lim=1.0))
+    N, K = x.shape[0], params[-1].shape[0]
+    if loss == "cross_entropy":
+        y_hat = draw(targets(x.dtype, N, K))
+    else:
+        y_hat = draw(S.arrays(x.dtype, (N, K), 2.0))
+    order = draw(st.one_of(st.none(), st.permutations(range(N)).map(lambda p: np.array(p, dtype=np.int64))))
+    batch_size = N if full_batch else draw(st.integers(1, N + 1))
+    eta = draw(st.floats(1e-3, 0.5))
+    return x, y_hat, params, order, batch_size, eta, act, output, loss
+
+
+def _mlp_epoch_bounds(case):
+    x, y_hat, params, order, batch_size, eta, act, output, loss = case
+    try:
+        return T.mlp_epoch(x, y_hat, params, order, batch_size, eta, act, output, loss)
+    except T.Ambiguous:
+        assume(False)
+
+
+def _mlp_epoch_kw(case):
+    _, _, _, order, batch_size, eta, act, output, loss = case
+    return dict(order=order, batch_size=batch_size, eta=eta, activation=act, output=output, loss=loss)
+
+
+def test_mlp_epoch_matches_reference(A, R):
+    """mlp_epoch's parameters and batch losses agree with the reference within the replayed bound.
+
+    Any order, batch size 1 .. N + 1, 1 to 3 layers (2 in the CUDA simulator), every hidden activation, every
+    output and loss (cross entropy fused with the softmax).
+    """
+    @S.for_backend(A)
+    @given(case=mlp_epoch_case(S.max_dim(A, 5), max_layers=2 if S.simulated(A) else 3))
+    def check(case):
+        x, y_hat, params = case[:3]
+        p_bounds, L_bound = _mlp_epoch_bounds(case)
+        kw = _mlp_epoch_kw(case)
+        got_p, got_L = A.mlp_epoch(x, y_hat, *params, **kw)
+        want_p, want_L = R.mlp_epoch(x, y_hat, *params, **kw)
+        what = f"{A.name}.mlp_epoch[{kw['activation']}, {kw['output']}, {kw['loss']}, B={kw['batch_size']}]"
+        T.assert_close(f"{what} losses", got_L, want_L, L_bound)
+        assert len(got_p) == len(params)
+        for k, (g, r, bd) in enumerate(zip(got_p, want_p, p_bounds)):
+            T.assert_close(f"{what} param {k}", g, r, bd)
+    check()
+
+
+def _mlp_batch_step(B, x, y_hat, params, act, output, loss, eta):
+    """One batch with the backend's own primitives: forward, loss, backward, sgd_update."""
+    if loss == "cross_entropy":
+        z, cache = B.mlp_forward(x, *params, activation=act, output="linear")
+        L, dL = B.softmax_cross_entropy(z, y_hat)
+    else:
+        y, cache = B.mlp_forward(x, *params, activation=act, output=output)
+        L, dL = getattr(B, loss)(y, y_hat)
+    _, *grads = B.mlp_backward(dL, cache)
+    return tuple(B.sgd_update(t, g, B.sgd_init(t), eta)[0] for t, g in zip(params, grads)), L
+
+
+def test_mlp_epoch_is_a_loop_over_batches(B):
+    """mlp_epoch is forward, loss, backward and sgd_update for each batch of data.batches.
+
+    Written out with the backend's own primitives; cross entropy as softmax_cross_entropy on the last layer's
+    scores (003 "Mini-batch": one update per batch, an epoch sees them all).
+
+    Concept: batch.minibatch, batch.epoch, optim.sgd.
+    """
+    @S.for_backend(B)
+    @given(case=mlp_epoch_case(S.max_dim(B, 5), max_layers=2 if S.simulated(B) else 3))
+    def check(case):
+        x, y_hat, params, order, batch_size, eta, act, output, loss = case
+        p_bounds, L_bound = _mlp_epoch_bounds(case)
+        got_p, got_L = B.mlp_epoch(x, y_hat, *params, **_mlp_epoch_kw(case))
+        p, losses = params, []
+        for batch in batches(np.arange(x.shape[0]) if order is None else order, batch_size):
+            p, L = _mlp_batch_step(B, x[batch], y_hat[batch], p, act, output, loss, eta)
+            losses.append(L)
+        assert got_L.shape == (math.ceil(x.shape[0] / batch_size),)
+        T.assert_close(f"{B.name}.mlp_epoch losses", got_L, np.array(losses, dtype=x.dtype), L_bound)
+        for k, (g, r, bd) in enumerate(zip(got_p, p, p_bounds)):
+            T.assert_close(f"{B.name}.mlp_epoch param {k}", g, np.asarray(r), bd)
+    check()
+
+
+def test_mlp_epoch_full_batch_is_one_sgd_update(B):
+    """mlp_epoch with batch_size = N makes one sgd_update with the full-batch gradient, and returns one loss.
+
+    Concept: batch.sizes, optim.sgd.
+    """
+    @S.for_backend(B)
+    @given(case=mlp_epoch_case(S.max_dim(B, 5), full_batch=True, max_layers=2 if S.simulated(B) else 3))
+    def check(case):
+        x, y_hat, params, order, batch_size, eta, act, output, loss = case
+        p_bounds, L_bound = _mlp_epoch_bounds(case)
+        got_p, got_L = B.mlp_epoch(x, y_hat, *params, **_mlp_epoch_kw(case))
+        assert got_L.shape == (1,)
+        step = np.arange(x.shape[0]) if order is None else order
+        want_p, L = _mlp_batch_step(B, x[step], y_hat[step], params, act, output, loss, eta)
+        T.assert_close(f"{B.name}.mlp_epoch loss", got_L[0], L, L_bound[0])
+        for k, (g, r, bd) in enumerate(zip(got_p, want_p, p_bounds)):
+            T.assert_close(f"{B.name}.mlp_epoch param {k}", g, np.asarray(r), bd)
+    check()
+
+
+def _loss_from_scratch(y, y_hat, loss):
+    """The batch loss written out with NumPy: cross entropy on the softmax's probabilities (the plain form), or the
+    mean over all N K entries of the squared or absolute error."""
+    if loss == "cross_entropy":
+        return -np.sum(y_hat * np.log(np.where(y_hat != 0, y, 1.0))) / y.shape[0]
+    d = y - y_hat
+    return np.mean(d * d) if loss == "mse" else np.mean(np.abs(d))
+
+
+def test_mlp_epoch_full_batch_finite_differences():
+    """mlp_epoch (reference) with batch_size = N moves every parameter by -eta times the central difference of L.
+
+    L written out from scratch (the plain cross entropy of the softmax output, or the mean squared / absolute error
+    over N K entries), float64, 1 to 3 layers; (theta - theta') / eta agrees with the numeric gradient to a relative
+    1e-7 (scale: the larger gradient or 1), and the returned loss is L at the initial parameters. Hidden r kept 1e-3
+    from kinks, MAE residuals 1e-3 from 0.
+
+    Concept: backprop.numeric, batch.sizes, optim.sgd.
+    """
+    from .test_network import _away_from_kinks, _fd_check, mlp_pre_activations
+
+    @given(case=mlp_epoch_case(4, dtype=np.float64, full_batch=True))
+    def check(case):
+        x, y_hat, params, order, batch_size, eta, act, output, loss = case
+        _away_from_kinks(mlp_pre_activations(x, params, act), act)
+        y, _ = reference.mlp_forward(x, *params, activation=act, output=output)
+        assume(loss != "mae" or np.all(np.abs(y - y_hat) > 1e-3))
+        assume(loss != "cross_entropy" or np.all(y[y_hat != 0] > 1e-12))
+        new, losses = reference.mlp_epoch(x, y_hat, *params, **_mlp_epoch_kw(case))
+        params = [np.asarray(p) for p in params]
+
+        def f(k, t):
+            args = list(params)
+            args[k] = t
+            return _loss_from_scratch(reference.mlp_forward(x, *args, activation=act, output=output)[0], y_hat, loss)
+
+        numeric = [numeric_gradient(lambda t, k=k: f(k, t), params[k]) for k in range(len(params))]
+        _fd_check([(p - q) / eta for p, q in zip(params, new)], numeric)
+        assert abs(losses[0] - _loss_from_scratch(y, y_hat, loss)) <= 1e-12 * max(1.0, abs(losses[0]))
+    check()
+
+
+def test_mlp_epoch_follows_order(B):
+    """mlp_epoch with order p is mlp_epoch on x[p], y_hat[p] in the given order, within both replayed bounds.
+
+    Concept: batch.epoch.
+    """
+    @S.for_backend(B)
+    @given(case=mlp_epoch_case(S.max_dim(B, 5), max_layers=2))
+    def check(case):
+        x, y_hat, params, order, batch_size, eta, act, output, loss = case
+        assume(order is not None)
+        p_bounds, L_bound = _mlp_epoch_bounds(case)
+        kw = _mlp_epoch_kw(case)
+        got_p, got_L = B.mlp_epoch(x, y_hat, *params, **kw)
+        kw["order"] = None
+        want_p, want_L = B.mlp_epoch(x[order], y_hat[order], *params, **kw)
+        T.assert_close(f"{B.name}.mlp_epoch losses", got_L, want_L, L_bound)
+        for k, (g, r, bd) in enumerate(zip(got_p, want_p, p_bounds)):
+            T.assert_close(f"{B.name}.mlp_epoch param {k}", g, r, bd)
+    check()
+
+
+def test_mlp_epoch_order_changes_the_result(B):
+    """mlp_epoch really visits the examples in ``order``: reversing it changes the batches, the losses and the parameters.
+
+    Concept: batch.epoch.
+    """
+    rng = np.random.default_rng(7)
+    x = rng.normal(size=(6, 3))
+    y_hat = np.eye(2)[[0, 0, 0, 1, 1, 1]]
+    params = (rng.normal(size=(4, 3)), np.zeros(4), rng.normal(size=(2, 4)), np.zeros(2))
+    forward_p, forward_L = B.mlp_epoch(x, y_hat, *params, batch_size=3, eta=0.5)
+    backward_p, backward_L = B.mlp_epoch(x, y_hat, *params, order=np.arange(6)[::-1].copy(), batch_size=3, eta=0.5)
+    assert not np.allclose(forward_L, backward_L)
+    assert not np.allclose(forward_p[0], backward_p[0])
+
+
+@given(N=st.integers(1, 40), B_=st.integers(1, 45))
+def test_mlp_epoch_makes_ceil_n_over_b_updates(N, B_):
+    """mlp_epoch (reference) returns ceil(N / B) batch losses for any N and B, the last batch smaller.
+
+    Concept: batch.epoch.
+    """
+    x = np.linspace(-1, 1, N)[:, None]
+    y_hat = np.eye(2)[np.arange(N) % 2]
+    _, losses = reference.mlp_epoch(x, y_hat, np.ones((2, 1)), np.zeros(2), batch_size=B_, eta=0.1)
+    assert losses.shape == (math.ceil(N / B_),)
+    # the first batch's loss, before any update: with W = (1, 1), b = 0 both classes score alike, so ln 2
+    assert abs(losses[0] - np.log(2)) <= 1e-15
+
+
+def test_mlp_epoch_pure_and_dtype(B):
+    """mlp_epoch changes no input and returns new parameters and ceil(N / B) losses in the dtype."""
+    rng = np.random.default_rng(4)
+    for dtype in S.DTYPES:
+        x = rng.normal(size=(2, 5)).astype(dtype).T                    # (5, 2), a transposed view
+        y_hat = np.eye(3, dtype=dtype)[[0, 1, 2, 1, 0, 2, 2, 1, 0, 0]][::2]
+        params = (rng.normal(size=(2, 4)).astype(dtype).T, np.zeros(4, dtype), rng.normal(size=(3, 4)).astype(dtype),
+                  rng.normal(size=6).astype(dtype)[::2])
+        order = rng.permutation(5)
+        runs = [(b, o, l) for b in (1, 2, 5, 8) for o, l in (("softmax", "cross_entropy"), ("sigmoid", "mse"),
+                                                              ("linear", "mae"))]
+        if S.simulated(B):                                          # each batch is several launches there
+            runs = [(2, "softmax", "cross_entropy"), (8, "sigmoid", "mse"), (5, "linear", "mae")]
+        for batch_size, output, loss in runs:
+            new, losses = call_pure(B, "mlp_epoch", x, y_hat, *params, order=order, batch_size=batch_size,
+                                    eta=0.05, activation="tanh", output=output, loss=loss)
+            assert len(new) == len(params)
+            assert_dtype("mlp_epoch", (new, losses), dtype)
+            assert losses.shape == (math.ceil(5 / batch_size),)
+            assert [np.shape(p) for p in new] == [np.shape(p) for p in params]
+            for p, q in zip(new, params):
+                assert not np.shares_memory(p, q), "mlp_epoch must return new arrays"
+
+
+@pytest.mark.parametrize("activation, dtype", [("sigmoid", np.float64), ("sigmoid", np.float32),
+                                               ("relu", np.float64)])
+def test_mlp_epoch_lecture_size_matches_reference(A, R, activation, dtype):
+    """mlp_epoch at a lecture-like size agrees with the reference within the replayed bound.
+
+    The digits' shape: N = 256, D = 64, hidden 32, K = 10, softmax + cross entropy, batches of 32, shuffled;
+    not under the CUDA simulator. ReLU in float64 only (in float32 some argument lies within rounding of the kink).
+    """
+    if S.simulated(A):
+        pytest.skip("lecture sizes are beyond the CUDA simulator")
+    from reference.training import init_params
+
+    rng = np.random.default_rng(0)
+    x = rng.uniform(size=(256, 64)).astype(dtype)
+    y_hat = np.eye(10, dtype=dtype)[rng.integers(0, 10, size=256)]
+    hidden = init_params((64, 32), rng, activation=activation, dtype=dtype)[:2]
+    params = (*hidden, (rng.normal(size=(10, 32)) / np.sqrt(32)).astype(dtype), np.zeros(10, dtype))
+    order = rng.permutation(256)
+    kw = dict(order=order, batch_size=32, eta=0.1, activation=activation, output="softmax", loss="cross_entropy")
+    p_bounds, L_bound = T.mlp_epoch(x, y_hat, params, order, 32, 0.1, activation, "softmax", "cross_entropy")
+    got_p, got_L = A.mlp_epoch(x, y_hat, *params, **kw)
+    want_p, want_L = R.mlp_epoch(x, y_hat, *params, **kw)
+    T.assert_close(f"{A.name}.mlp_epoch losses", got_L, want_L, L_bound)
+    for k, (g, r, bd) in enumerate(zip(got_p, want_p, p_bounds)):
+        T.assert_close(f"{A.name}.mlp_epoch[{activation}] param {k}", g, r, bd)
+
+
+@pytest.mark.parametrize("output, loss", [("softmax", "cross_entropy"), ("softmax", "mse"), ("sigmoid", "mse"),
+                                          ("linear", "mse"), ("softmax", "mae"), ("sigmoid", "mae"),
+                                          ("linear", "mae")])
+def test_mlp_epoch_full_batch_finite_differences_every_output_and_loss(output, loss):
+    """mlp_epoch (reference), batch_size = N: theta' = theta - eta * (central difference of L), every output and loss.
+
+    Seeded data, depths 1 to 4, the hidden activation cycling through every one; as the drawn test above.
+
+    Concept: backprop.numeric, batch.sizes, optim.sgd.
+    """
+    from reference import ACTIVATIONS
+
+    from .test_network import KINKS, _fd_check, _random_mlp, mlp_pre_activations
+
+    rng = np.random.default_rng(len(output) * 7 + len(loss))
+    for depth in (1, 2, 3, 4):
+        act = ACTIVATIONS[(depth + len(loss)) % len(ACTIVATIONS)]
+        while True:
+            x, params, y_hat = _random_mlp(rng, depth)
+            if loss == "cross_entropy":
+                y_hat = np.eye(3)[rng.integers(0, 3, size=x.shape[0])]
+            y, _ = reference.mlp_forward(x, *params, activation=act, output=output)
+            rs = mlp_pre_activations(x, params, act)
+            if all(np.all(np.abs(r - k) > 1e-3) for r in rs for k in KINKS[act]) and \
+                    (loss != "mae" or np.all(np.abs(y - y_hat) > 1e-3)):
+                break
+        eta = 0.3
+        new, losses = reference.mlp_epoch(x, y_hat, *params, batch_size=x.shape[0], eta=eta, activation=act,
+                                          output=output, loss=loss)
+        assert losses.shape == (1,)
+        assert abs(losses[0] - _loss_from_scratch(y, y_hat, loss)) <= 1e-12 * max(1.0, abs(losses[0]))
+
+        def f(k, t):
+            args = list(params)
+            args[k] = t
+            return _loss_from_scratch(reference.mlp_forward(x, *args, activation=act, output=output)[0], y_hat, loss)
+
+        numeric = [numeric_gradient(lambda t, k=k: f(k, t), params[k]) for k in range(len(params))]
+        _fd_check([(p - q) / eta for p, q in zip(params, new)], numeric)

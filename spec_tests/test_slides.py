@@ -181,3 +181,46 @@ def test_network_forward_hard_sigmoid_is_two_relus(B):
             + (np.abs(c) * T.u_of(np.float64) * np.abs(b1 - 1)).sum()
         assert np.all(np.abs(y_hard - y_relu) <= bound)
     check()
+
+
+def test_mlp_forward_slide_example_network(B):
+    """mlp_forward reproduces the worked example of 002/003: f([1, -1]) = [0.62, 0.83], f([0, 0]) = [0.51, 0.85].
+
+    W1 = [[1, -2], [-1, 1]], b1 = [1, 0]; W2 = [[2, -1], [-2, -1]], b2 = [0, 0]; W3 = [[3, -1], [-1, 4]],
+    b3 = [-2, 2]; sigmoid in the hidden layers and at the output (002 "Neural Network", 003 "Fully Connect
+    Feedforward Network"), to the slide's 2 decimals, both dtypes. The slide's matrices are in the primitives'
+    layout W (H, D), one row per unit: read with one column per unit instead (W.T), they give [0.58, 0.90] and
+    [0.40, 0.91], which is not the slide's figure.
+
+    Concept: model.fc_example, model.dense.
+    """
+    params = tuple(p for W, b in FC_EXAMPLE for p in (W, b))
+    x = np.array([[1.0, -1.0], [0.0, 0.0]])
+    for dtype in S.DTYPES:
+        y, _ = B.mlp_forward(x.astype(dtype), *(p.astype(dtype) for p in params), activation="sigmoid",
+                             output="sigmoid")
+        assert y.dtype == dtype and y.shape == (2, 2)
+        np.testing.assert_array_equal(np.round(y.astype(np.float64), 2), [[0.62, 0.83], [0.51, 0.85]])
+        bound = T.mlp_forward(x.astype(dtype), [p.astype(dtype) for p in params], "sigmoid", "sigmoid")[0]
+        exact = bound.v * 100
+        assert np.all(np.abs(exact - np.round(exact) - 0.5 * np.sign(exact - np.round(exact))) > 100 * bound.tol), \
+            "an output lies within rounding of a 2-decimal boundary: the check would be fragile"
+    transposed = tuple(p.T if p.ndim == 2 else p for p in params)
+    y_t, _ = B.mlp_forward(x, *transposed, activation="sigmoid", output="sigmoid")
+    np.testing.assert_array_equal(np.round(y_t, 2), [[0.58, 0.90], [0.40, 0.91]])
+
+
+def test_mlp_forward_slide_example_softmax_output(B):
+    """mlp_forward with the example's weights and a softmax output: each row a distribution, ordered like the scores.
+
+    002 "Output Layer as Multi-Class Classifier": the softmax keeps the order of the last layer's z and sums to 1.
+
+    Concept: model.softmax, model.fc_example.
+    """
+    params = tuple(p for W, b in FC_EXAMPLE for p in (W, b))
+    x = np.array([[1.0, -1.0], [0.0, 0.0], [3.0, 2.0]])
+    y, _ = B.mlp_forward(x, *params, activation="sigmoid", output="softmax")
+    z, _ = B.mlp_forward(x, *params, activation="sigmoid", output="linear")
+    bound = T.mlp_forward(x, params, "sigmoid", "softmax")[0]
+    assert np.all(np.abs(y.sum(axis=1) - 1) <= bound.e.sum(axis=1) + 2 * T.u_of(np.float64))
+    np.testing.assert_array_equal(np.argsort(y, axis=1), np.argsort(z, axis=1))

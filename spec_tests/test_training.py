@@ -47,7 +47,7 @@ def test_init_params_rejects_bad_arguments():
     """init_params raises ValueError naming rng, sizes, activation or dtype."""
     rng = np.random.default_rng(0)
     cases = [((3, 4), dict(rng=42), "init_params: rng"), ((3, 0), {}, "init_params: sizes"),
-             ((), {}, "init_params: sizes"), ((3, 4), dict(activation="tanh"), "init_params: activation"),
+             ((), {}, "init_params: sizes"), ((3, 4), dict(activation="softmax"), "init_params: activation"),
              ((3, 4), dict(dtype=np.int32), "init_params: dtype")]
     for sizes, kw, message in cases:
         kw = {"rng": rng, **kw}

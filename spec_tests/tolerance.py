@@ -25,8 +25,13 @@ formula step by step, so a tolerance is exactly as loose as the arithmetic deman
 Results under the smallest normal number (``tiny``) may be flushed to zero by a fast
 backend (denormals are slow, and GPUs flush them under fast math). The drawn data
 (0, or magnitudes in [2**-20, a few hundred]) keeps every sum and product far from
-that range; only the sigmoid's tail reaches it, so the sigmoid alone earns ``tiny``
-of absolute slack.
+that range; only the tails of exp reach it (the sigmoid's, the softmax's, tanh's near
+0), so those alone earn ``tiny`` of absolute slack.
+
+Where a conforming backend may follow one of several equally documented formulas
+(tanh's derivative as 1 - a^2 or (1 - a)(1 + a); the fused cross entropy's loss as
+s lse - sum y_hat z or sum y_hat (lse - z)), each formula gets its own bound and the
+comparison uses the widest (:func:`widest`).
 
 The table :data:`TOLERANCES` lists every primitive's bound with its one-line
 justification; :data:`U` gives :math:`u` per dtype.
@@ -48,6 +53,17 @@ EXP_U = 8.0
 #: (EXP_U), then 1 + e (u) and one division (u), and for z < 0 the numerator's
 #: error once more (EXP_U): 2 * 8 + 4 = 20 u, relative to the result.
 SIGMOID_U = 20.0
+
+
+#: Own error of tanh (in units of u), relative: libm's tanh is within 1-2 ulp, NumPy's vectorised
+#: float32 tanh within a few; 4 ulp = 8u, as for exp.
+TANH_U = 8.0
+
+#: Own error of the natural logarithm (in units of u), relative to the result: as for exp, 4 ulp = 8u.
+LOG_U = 8.0
+
+#: The leaky ReLU's slope for z <= 0 inside dense layers and networks (the primitives' default).
+LEAKY_ALPHA = 0.01
 
 
 class Ambiguous(Exception):
@@ -122,6 +138,12 @@ class Approx:
     def __rsub__(self, other):
         return _lift(other, self.dtype) - self
 
+    def __radd__(self, other):
+        return self + other
+
+    def __rmul__(self, other):
+        return self * other
+
     def __mul__(self, other):
         other = _lift(other, self.dtype)
         e = np.abs(self.v) * other.e + np.abs(other.v) * self.e + self.e * other.e
@@ -130,6 +152,19 @@ class Approx:
     def div_exact(self, n):
         """Division by an exact positive number (N, the batch size)."""
         return self._rounded(self.v / n, self.e / n)
+
+    def div(self, other):
+        r"""``self / other`` for a positive ``other`` (a softmax's row sum, a probability): the quotient of
+        the interval ends, :math:`(e_a + |v| e_b) / (b - e_b)`, then two roundings (a division, or a
+        reciprocal and a product, which some backends compute instead)."""
+        other = _lift(other, self.dtype)
+        low = other.v - other.e
+        if np.any(low <= 0):
+            raise Ambiguous("a divisor's error interval reaches 0")
+        v = self.v / other.v
+        e = (self.e + np.abs(v) * other.e) / low
+        once = self._rounded(v, e)
+        return once._rounded(once.v, once.e)
 
     def times_exact(self, k):
         """Multiplication by an exact small integer (the 2 of a squared error's derivative)."""
@@ -168,6 +203,44 @@ def outer(a: Approx, b: Approx) -> Approx:
     v = np.outer(a.v, b.v)
     e = np.outer(np.abs(a.v), b.e) + np.outer(a.e, np.abs(b.v)) + np.outer(a.e, b.e)
     return a._rounded(v, e)
+
+
+def exp(a: Approx) -> Approx:
+    r""":math:`e^a`: an argument error :math:`e` moves it by at most :math:`e^{v}(e^{e} - 1)`; then its own
+    rounding (:data:`EXP_U` u, relative to the computed result) and ``tiny`` (a result that underflows
+    may be flushed to 0)."""
+    v = np.exp(a.v)
+    e = v * np.expm1(a.e)
+    return Approx(v, e + EXP_U * a.u * (v + e) + _tiny(a.dtype), a.dtype)
+
+
+def log(a: Approx) -> Approx:
+    r""":math:`\ln a` for :math:`a > 0`: an argument error :math:`e` moves it by at most
+    :math:`-\ln(1 - e / a)`; then its own rounding (:data:`LOG_U` u, relative)."""
+    low = a.v - a.e
+    if np.any(low <= 0):
+        raise Ambiguous("a logarithm's argument may be 0 within rounding")
+    v = np.log(a.v)
+    e = -np.log1p(-a.e / a.v)
+    return Approx(v, e + LOG_U * a.u * (np.abs(v) + e), a.dtype)
+
+
+def rowsum(a: Approx) -> Approx:
+    """``a.sum(axis=-1, keepdims=True)``: a K-term sum per row (see :func:`total`)."""
+    s = total(a, axis=-1)
+    return Approx(s.v[..., None], s.e[..., None], a.dtype)
+
+
+def rowmax(a: Approx) -> Approx:
+    """The row max: exact for exact data; within the largest error of the row otherwise."""
+    return Approx(a.v.max(axis=-1, keepdims=True), a.e.max(axis=-1, keepdims=True), a.dtype)
+
+
+def widest(*bounds: Approx) -> Approx:
+    """The first bound's value with the entrywise largest error: an op that a conforming backend may
+    compute by any of several formulas (each bounded here) is within the widest of their bounds."""
+    e = np.maximum.reduce([b.e for b in bounds])
+    return Approx(bounds[0].v, e, bounds[0].dtype)
 
 
 def total(a: Approx, axis=None) -> Approx:
@@ -216,6 +289,42 @@ def hard_sigmoid(z: Approx) -> Approx:
     return Approx(np.clip(z.v, 0.0, 1.0), z.e, z.dtype)
 
 
+def tanh(z: Approx) -> Approx:
+    r"""tanh: slope :math:`1 - \tanh^2` at most, taken at the point of the error interval nearest 0, plus
+    its own rounding (:data:`TANH_U` u, relative) and ``tiny``."""
+    a = np.tanh(z.v)
+    near = np.maximum(np.abs(z.v) - z.e, 0.0)
+    slope = 1 - np.tanh(near) ** 2
+    return Approx(a, slope * z.e + TANH_U * z.u * np.abs(a) + _tiny(z.dtype), z.dtype)
+
+
+def tanh_grad(da: Approx, a: Approx) -> Approx:
+    """da * (1 - a^2), computed as written or as da * (1 - a) * (1 + a): the wider of the two bounds."""
+    return widest((da * (1.0 - a * a)), (da * (1.0 - a)) * (1.0 + a), da * ((1.0 - a) * (1.0 + a)))
+
+
+def leaky_relu(z: Approx, alpha) -> Approx:
+    """z where z > 0, else alpha z: slope max(1, |alpha|) on the input's error (the two pieces meet at 0, so
+    a kink within rounding changes nothing), plus alpha's rounding to the dtype and the product's."""
+    alpha = float(alpha)
+    a = np.where(z.v > 0, z.v, alpha * z.v)
+    e = max(1.0, abs(alpha)) * z.e + 2 * z.u * abs(alpha) * (np.abs(z.v) + z.e)
+    return Approx(a, e, z.dtype)
+
+
+def leaky_gate(da: Approx, z: Approx, alpha, kinks="reject") -> Approx:
+    """da where z > 0, else alpha da (alpha rounded to the dtype, one product). Where z is within rounding of
+    0, ``kinks`` as for :func:`gate` (the result may be either branch: the bound grows by |1 - alpha| |da|)."""
+    near = _near_kink(z, 0.0, np.inf)
+    if kinks == "reject" and np.any(near):
+        raise Ambiguous("an argument lies within rounding error of the kink 0")
+    scaled = Approx.constant(alpha, da.dtype) * da
+    pos = z.v > 0
+    v = np.where(pos, da.v, scaled.v)
+    e = np.where(pos, da.e, scaled.e) + near * (abs(1 - float(alpha)) * (np.abs(da.v) + da.e) + scaled.e)
+    return Approx(v, e, da.dtype)
+
+
 def _near_kink(z: Approx, low, high):
     """Where ``z`` is within rounding error (2 e) of ``low`` or ``high``."""
     near = np.zeros(z.v.shape, dtype=bool)
@@ -256,6 +365,11 @@ def activation(name, r: Approx, kinks="reject"):
         return a, lambda da: gate(da, r, 0.0, 1.0, kinks=kinks)
     if name == "linear":
         return r, lambda da: da
+    if name == "leaky_relu":
+        return leaky_relu(r, LEAKY_ALPHA), lambda da: leaky_gate(da, r, LEAKY_ALPHA, kinks=kinks)
+    if name == "tanh":
+        a = tanh(r)
+        return a, lambda da: tanh_grad(da, a)
     raise ValueError(name)
 
 
@@ -466,6 +580,215 @@ def closed_form(x, y_hat):
     return Approx(theta[:-1], e[:-1], dtype), Approx(theta[-1], e[-1], dtype)
 
 
+# -- lecture 2: more activations, softmax, cross entropy, the neuron, the MLP ---------------------------
+def tanh_forward(z):
+    return tanh(_x(z))
+
+
+def tanh_backward(da, z):
+    """dz = da (1 - a^2), with a from each backend's own forward (its TANH_U u error carried through)."""
+    da = _x(da)
+    return tanh_grad(da, tanh(_x(z, da.dtype)))
+
+
+def leaky_relu_forward(z, alpha=LEAKY_ALPHA):
+    return leaky_relu(_x(z), alpha)
+
+
+def leaky_relu_backward(da, z, alpha=LEAKY_ALPHA):
+    """da where z > 0, else alpha da: z is exact data, so the branch is never ambiguous."""
+    da = _x(da)
+    return leaky_gate(da, _x(z, da.dtype), alpha)
+
+
+def prelu_forward(z, alpha):
+    """z where z > 0, else alpha_h z: one product (alpha is data, exact)."""
+    z = _x(z)
+    alpha = _x(alpha, z.dtype)
+    neg = z.v <= 0
+    prod = Approx(alpha.v[None, :], alpha.e[None, :], z.dtype) * z
+    return Approx(np.where(neg, prod.v, z.v), np.where(neg, prod.e, z.e), z.dtype)
+
+
+def prelu_backward(da, z, alpha):
+    """(dz, dalpha): dz as the forward (one product where z <= 0); dalpha_h = sum_n da min(z, 0), an N-term dot."""
+    da = _x(da)
+    z, alpha = _x(z, da.dtype), _x(alpha, da.dtype)
+    neg = z.v <= 0
+    prod = Approx(alpha.v[None, :], alpha.e[None, :], da.dtype) * da
+    dz = Approx(np.where(neg, prod.v, da.v), np.where(neg, prod.e, da.e), da.dtype)
+    zneg = Approx(np.minimum(z.v, 0.0), np.where(neg, z.e, 0.0), da.dtype)
+    return dz, total(da * zneg, axis=0)
+
+
+def _shifted(z: Approx) -> Approx:
+    """z - max(z) per row, rounded once: the argument of the stable softmax's exp. A backend subtracts the
+    max of its own z, within the row's largest error of the exact max."""
+    m = rowmax(z)
+    d = Approx(z.v - m.v, z.e + m.e, z.dtype)
+    return d._rounded(d.v, d.e)
+
+
+def softmax(z: Approx) -> Approx:
+    r"""The stable softmax row by row: :math:`e^{z - m}` (:func:`exp` of the rounded shift), a K-term sum,
+    one division (:meth:`Approx.div`). Exact data gives the op's own bound; data with errors (a network's
+    last layer) has them carried through every step."""
+    ex = exp(_shifted(z))
+    return ex.div(rowsum(ex))
+
+
+def softmax_grad(dy: Approx, y: Approx) -> Approx:
+    """dz = y (dy - sum_k dy y), or y dy - y sum_k dy y: the wider bound. The row sum has K terms."""
+    s = rowsum(dy * y)
+    return widest(y * (dy - s), y * dy - y * s)
+
+
+def softmax_forward(z):
+    return softmax(_x(z))
+
+
+def softmax_backward(dy, z):
+    """As :func:`softmax_grad`, with y from each backend's own forward."""
+    dy = _x(dy)
+    return softmax_grad(dy, softmax(_x(z, dy.dtype)))
+
+
+def _concat(*parts: Approx) -> Approx:
+    return Approx(np.concatenate([p.v.ravel() for p in parts]), np.concatenate([p.e.ravel() for p in parts]),
+                  parts[0].dtype)
+
+
+def _rows(a: Approx, reduction) -> int:
+    return a.v.shape[0] if reduction == "mean" else 1
+
+
+def cross_entropy(y, y_hat, reduction="mean"):
+    r"""L = -(1/N) sum y_hat ln y (terms with y_hat = 0 are 0) and dL/dy = -y_hat / y / N.
+
+    L: each log within :data:`LOG_U` u (plus ``y``'s own error, for a softmax output carrying one), one
+    product, then all N K terms summed in any order (:math:`\gamma_{NK-1}`) and divided by N.
+    dL/dy: a division (two roundings: :meth:`Approx.div`) and one more for N.
+    """
+    y = _x(y)
+    y_hat = _x(y_hat, y.dtype)
+    n = _rows(y, reduction)
+    used = y_hat.v != 0
+    safe = Approx(np.where(used, y.v, 1.0), np.where(used, y.e, 0.0), y.dtype)
+    L = -total(y_hat * log(safe)).div_exact(n)
+    g = -(y_hat.div(safe)).div_exact(n)
+    return L, g
+
+
+def softmax_cross_entropy(z, y_hat, reduction="mean"):
+    r"""The fused softmax + cross entropy, stable by log-sum-exp.
+
+    With :math:`d = z - m` (rounded), :math:`S = \sum e^{d}` and :math:`\mathrm{lse} = m + \ln S`:
+
+    * L, computed by any of :math:`\sum_n s_n \mathrm{lse}_n - \sum_{n,i} \hat y_{ni} z_{ni}`,
+      :math:`\sum_{n,i} \hat y_{ni}(\mathrm{lse}_n - z_{ni})` or
+      :math:`\sum_{n,i} \hat y_{ni}(\ln S_n - d_{ni})`, every sum over all its terms in any order;
+      the widest of the three bounds;
+    * dL/dz = (p s_n - y_hat) / N with p = e^d / S or e^{d - ln S}, and the difference taken before or
+      after the division by N: the widest bound.
+    """
+    z = _x(z)
+    y_hat = _x(y_hat, z.dtype)
+    n = _rows(z, reduction)
+    d = _shifted(z)
+    ex = exp(d)
+    S = rowsum(ex)
+    logS = log(S)
+    lse = logS + rowmax(z)
+    s = rowsum(y_hat)
+    form_a = _concat(s * lse, -(y_hat * z))
+    form_b = y_hat * (lse - z)
+    form_d = y_hat * (logS - d)
+    L = widest(*(total(f).div_exact(n) for f in (form_a, form_b, form_d)))
+    p = widest(ex.div(S), exp(d - logS))
+    ps = p * s
+    g = widest((ps - y_hat).div_exact(n), ps.div_exact(n) - y_hat.div_exact(n))
+    return L, g
+
+
+def neuron_forward(a, w, b, activation_name="sigmoid", kinks="reject"):
+    """z = b + a @ w (a (K+1)-term sum), y = act(z); returns (y, backward closure -> (da, dw, db))."""
+    a = _x(a)
+    w, b = _x(w, a.dtype), _x(b, a.dtype)
+    z = affine(a, Approx(w.v[None, :], w.e[None, :], a.dtype), b)[:, 0]
+    y, dact = activation(activation_name, z, kinks)
+
+    def backward(dy):
+        dz = dact(_x(dy, a.dtype))
+        return outer(dz, w), dot(a.T, dz), total(dz)
+
+    return y, backward
+
+
+def _mlp(x, params, activation_name="sigmoid", output="softmax", kinks="reject"):
+    """(y, backward from dy, r of the last layer, backward from dr): the hidden dense layers, then the output."""
+    x = _x(x)
+    params = [_x(p, x.dtype) for p in params]
+    layers = list(zip(params[0::2], params[1::2]))
+    a, backs = x, []
+    for W_l, b_l in layers[:-1]:
+        a, back = dense_forward(a, W_l, b_l, activation_name, kinks)
+        backs.append(back)
+    W, b = layers[-1]
+    r = affine(a, W, b)
+    a_in = a
+    if output == "softmax":
+        y = softmax(r)
+        d_out = lambda dy: softmax_grad(dy, y)
+    else:
+        y, d_out = activation(output, r, kinks)
+
+    def backward_r(dr):
+        dr = _x(dr, x.dtype)
+        da, grads = dot(dr, W), [dot(dr.T, a_in), total(dr, axis=0)]
+        for back in reversed(backs):
+            da, dW_l, db_l = back(da)
+            grads = [dW_l, db_l] + grads
+        return (da, *grads)
+
+    return y, (lambda dy: backward_r(d_out(_x(dy, x.dtype)))), r, backward_r
+
+
+def mlp_forward(x, params, activation_name="sigmoid", output="softmax", kinks="reject"):
+    """The dense bound layer by layer, the output layer's (softmax, sigmoid or linear) last; returns
+    (y, backward closure -> (dx, dW1, db1, ..., dWL, dbL))."""
+    y, backward, _, _ = _mlp(x, params, activation_name, output, kinks)
+    return y, backward
+
+
+def sgd_update(param, grad, eta=0.01):
+    """w - eta g: as :func:`gd_step`."""
+    return gd_step(param, grad, eta)
+
+
+def mlp_epoch(x, y_hat, params, order=None, batch_size=32, eta=0.01, activation_name="sigmoid",
+              output="softmax", loss="cross_entropy", kinks="reject"):
+    """Replays the reference's epoch (cross entropy fused on the last pre-activation; mse/mae on y);
+    returns (params as Approx, losses as Approx)."""
+    x = _x(x)
+    y_hat = _x(y_hat, x.dtype)
+    params = [_x(p, x.dtype) for p in params]
+    N = x.v.shape[0]
+    order = np.arange(N) if order is None else np.asarray(order)
+    losses = []
+    for start in range(0, N, batch_size):
+        batch = order[start:start + batch_size]
+        y, backward, r, backward_r = _mlp(x[batch], params, activation_name, output, kinks)
+        if loss == "cross_entropy":
+            L, dr = softmax_cross_entropy(r, y_hat[batch])
+            _, *grads = backward_r(dr)
+        else:
+            L, dL_dy = _LOSS[loss](y, y_hat[batch])
+            _, *grads = backward(dL_dy)
+        params = [sgd_update(p, g, eta) for p, g in zip(params, grads)]
+        losses.append(L)
+    return params, Approx(np.array([L.v for L in losses]), np.array([L.e for L in losses]), x.dtype)
+
+
 # -- comparisons -----------------------------------------------------------------------------------
 def assert_close(what, got, want, bound, dtype=None):
     """Assert ``|got - want| <= bound`` entrywise (``bound`` an :class:`Approx`, whose ``tol`` is used,
@@ -521,4 +844,32 @@ TOLERANCES = {
                   "errors of step t enter step t + 1 through the same formulas"),
     "network_epoch": ("network_forward/backward, the loss and gd_step bounds replayed for every batch",
                       "as linear_gd"),
+    "tanh_forward": ("2 (8 u |a| + slope e_z + tiny)", "tanh within 4 ulp (libm, NumPy's SIMD): 8 u relative"),
+    "tanh_backward": ("2 e of da (1 - a^2) or da (1 - a)(1 + a), the wider, a carrying its 8 u",
+                      "each backend's cache holds its own forward's a; two formulas in use"),
+    "leaky_relu_forward": ("2 (2 u |alpha z|) where z <= 0, else 0", "alpha rounded to the dtype, one product"),
+    "leaky_relu_backward": ("2 (2 u |alpha da|) where z <= 0, else 0 (bitwise)", "as the forward, on da"),
+    "prelu_forward": ("2 u |alpha_h z| where z <= 0, else 0", "one product (alpha is data)"),
+    "prelu_backward": ("dz: 2 u |alpha da|; dalpha: 2 (gamma_{N-1} + u) sum_n |da min(z, 0)|",
+                       "one product; an N-term dot"),
+    "maxout_forward": ("0 (bitwise)", "a max rounds nothing"),
+    "maxout_backward": ("0 (bitwise)", "da routed to the group's first maximal entry: a select"),
+    "softmax_forward": ("2 e of exp(z - m) / sum: u |z - m|, 8 u per exp, gamma_{K-1}, a division (2 u)",
+                        "the stable form's steps; + tiny where exp underflows"),
+    "softmax_backward": ("2 e of y (dy - sum dy y) or y dy - y sum dy y, the wider; y carries the forward's bound",
+                         "a K-term dot, a difference, a product"),
+    "cross_entropy": ("L: 2 ((8 u |ln y| |y_hat| + u) terms, gamma_{NK-1} sum, / N); dL/dy: 2 (3 u |y_hat / y / N|)",
+                      "a log per used term, a product, an NK-term sum; a division (or reciprocal) and / N"),
+    "softmax_cross_entropy": ("L: the widest bound of three ways to form s lse - sum y_hat z over NK terms; "
+                              "dL/dz: (p s - y_hat) / N with p from either softmax form",
+                              "log-sum-exp (exp 8 u, K-term sum, log 8 u, + m) and the dots of the loss"),
+    "neuron_forward": ("as linear_forward, then the activation's bound", "a (K+1)-term sum, an elementwise function"),
+    "neuron_backward": ("as linear_backward with dz from the activation's derivative", "one product; N-term sums"),
+    "mlp_forward": ("the dense bound layer by layer; the last layer's output (softmax, sigmoid or linear) bound",
+                    "error propagation through every sum, product, exp and division"),
+    "mlp_backward": ("the dense_backward bound layer by layer from the output's derivative", "as mlp_forward"),
+    "sgd_init": ("exact: ()", "plain SGD keeps no state: no arithmetic"),
+    "sgd_update": ("as gd_step", "w - eta g"),
+    "mlp_epoch": ("mlp_forward/backward (or the fused softmax_cross_entropy), the loss and sgd_update bounds "
+                  "replayed for every batch", "as network_epoch"),
 }
