@@ -20,12 +20,15 @@ from ._common import (DEFAULT_OUT, base_parser, execute, header_markdown, prepar
                       section_markdown)
 
 EPILOG = """\
-how long (measured on an idle 2-core machine; expect 2-3x more when it is busy):
-  --quick  reference: about 10 s; cpu: about 10 s with Numba's on-disk cache warm,
-           about 30 s the first time (every kernel compiles once).
-  full     reference: about 75 s; cpu: about 20 s.
+how long (2-core machine, measured while it was busy with other work; less when idle):
+  --quick  reference: about 50 s of CPU time (2 minutes on the busy machine); cpu: about
+           45 s with Numba's on-disk cache warm, more the first time (every kernel
+           compiles once).
+  full     reference: about 6 minutes; cpu: about 5 minutes. Most of it is the digits
+           tutorials (vanishing, deep_vs_fat, hello_world), which train networks for
+           100-300 epochs.
   cuda on NUMBA_ENABLE_CUDASIM=1 (the simulator, one Python thread per GPU thread):
-           tiny smoke-test sizes whatever the flags, about 2 minutes.
+           tiny smoke-test sizes whatever the flags, about 8 minutes.
 
 tutorials: """ + ", ".join(TUTORIALS)
 

@@ -369,3 +369,120 @@ def tutorial_main(module, argv=None):
     report.write_text(text + "\n" + section_markdown(run, args.out), encoding="utf-8")
     print(f"\n{name}: {'FAILED' if run.error else 'done'} in {run.seconds:.1f} s; report: {report}")
     return 1 if run.error else 0
+
+
+# ---------------------------------------------------------------------------------------
+# the slide's shape: which setting wins
+
+
+def shape_verdict(slide, this, higher_is_better=True, noise=0.0, digits=3):
+    """Whether this run ranks two or more settings the way the slide does, as one sentence.
+
+    ``slide`` and ``this`` map the same setting names to a number each (an accuracy, an
+    error rate, a loss). The slide's *shape* is which setting wins; it is reproduced when
+    this run's best setting is the slide's best. A win smaller than ``noise`` (for
+    instance two standard errors of an accuracy measured on a few hundred test images) is
+    reported as too close to call rather than as a win.
+
+    Returns
+    -------
+    reproduced : bool or None — None when this run's margin is within ``noise``
+    sentence : str
+    """
+    if set(slide) != set(this) or len(slide) < 2:
+        raise ValueError("shape_verdict: slide and this must name the same two or more settings")
+    pick = max if higher_is_better else min
+    best_slide = pick(slide, key=slide.get)
+    best_this = pick(this, key=this.get)
+    rest = [this[k] for k in this if k != best_this]
+    margin = abs(this[best_this] - (max(rest) if higher_is_better else min(rest)))
+    f = lambda d: ", ".join(f"{k} {fmt(v, digits)}" for k, v in d.items())  # noqa: E731
+    head = f"Slide: {best_slide} wins ({f(slide)}); this run: "
+    if margin <= noise:
+        return None, (head + f"{f(this)}, a margin of {fmt(margin, digits)} within the noise "
+                      f"({fmt(noise, digits)}): too close to call.")
+    if best_this == best_slide:
+        return True, head + f"{best_this} wins too ({f(this)}): the slide's shape is reproduced."
+    return False, (head + f"{best_this} wins ({f(this)}): the slide's shape is NOT reproduced.")
+
+
+def accuracy_noise(accuracies, n):
+    """Two standard errors of the difference of two accuracies each measured on ``n`` examples.
+
+    :math:`2\\sqrt{p_1(1-p_1)/n + p_2(1-p_2)/n}` for the two largest accuracies given: a
+    smaller gap between them could be a different draw of the test set.
+    """
+    top = sorted(accuracies)[-2:]
+    return 2.0 * float(np.sqrt(sum(p * (1.0 - p) for p in top) / n))
+
+
+# ---------------------------------------------------------------------------------------
+# training a reference.keras model with a progress bar
+
+
+def one_blas_thread():
+    """A context in which NumPy's BLAS uses one thread (threadpoolctl; nothing without it).
+
+    The tutorials' networks multiply small matrices (at most 1,347 × 500 by 500 × 500):
+    a second BLAS thread gains little on them, and on a machine busy with other work the
+    threads wait for each other — training ran several times slower with two threads than
+    with one on a shared 2-core machine. One thread also fixes how each product is split:
+    the rounding depends on the split, and a long training amplifies such differences, so
+    with one thread the numbers do not depend on how many threads BLAS would have chosen.
+    """
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - scikit-learn (the tutorials extra) installs it
+        import contextlib
+
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=1, user_api="blas")
+
+
+def fit(ctx, model, x, y, *, epochs, batch_size, desc, validation_data=None, steps=20, marks=(),
+        callback=None):
+    """``model.fit(x, y, batch_size=…, epochs=…)`` in about ``steps`` calls, with a progress bar.
+
+    Keras's ``fit`` goes on from the weights it has, so ``epochs`` epochs in a few calls are
+    the same training as in one (each epoch still draws its own shuffle from the model's
+    Generator). After the epochs listed in ``marks``, ``callback(model, epochs_done)`` is
+    called (to measure something during training). The matrix products run on one BLAS
+    thread (:func:`one_blas_thread`). Returns the joined ``history.history`` (one value per
+    epoch) and the seconds spent in ``fit``.
+    """
+    chunk = max(1, epochs // steps)
+    ends = sorted({e for e in range(chunk, epochs + 1, chunk)} | {epochs}
+                  | {m for m in marks if 0 < m <= epochs})
+    logs, done, seconds = {}, 0, 0.0
+    for end in ctx.progress(ends, desc):
+        start = time.perf_counter()
+        with one_blas_thread():
+            h = model.fit(x, y, batch_size=batch_size, epochs=end - done, verbose=0,
+                          validation_data=validation_data)
+        seconds += time.perf_counter() - start
+        for key, values in h.history.items():
+            logs.setdefault(key, []).extend(values)
+        done = end
+        if callback is not None and end in marks:
+            callback(model, end)
+    last = ", ".join(f"{key} {values[-1]:.4g}" for key, values in logs.items())
+    ctx.log(f"{desc}: {epochs} epochs in {seconds:.1f} s; {last}")
+    return logs, seconds
+
+
+def digits(ctx):
+    """The 8×8 digits as the Keras tutorials use them: float32 images, 1-of-N targets.
+
+    ``reference.data.load_digits(seed=ctx.seed)`` (1,347 training and 450 test images);
+    on the CUDA simulator only the first 20 training and 20 test images (a smoke test: the
+    simulator takes seconds per update even then).
+    Returns ``x_train, y_train, x_test, y_test`` with ``y`` one-hot (N, 10).
+    """
+    from reference import data
+
+    (x_train, labels_train), (x_test, labels_test) = data.load_digits(seed=ctx.seed, dtype=np.float32)
+    if ctx.simulated:
+        x_train, labels_train, x_test, labels_test = x_train[:20], labels_train[:20], x_test[:20], labels_test[:20]
+        ctx.log("CUDA simulator: 20 training and 20 test images only")
+    return (x_train, data.onehot(labels_train, 10, dtype=np.float32),
+            x_test, data.onehot(labels_test, 10, dtype=np.float32))
