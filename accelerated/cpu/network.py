@@ -15,6 +15,17 @@ library NumPy's ``@`` calls); everything around them is folded into one pass:
   each layer's ``dr @ W`` is followed at once by the next layer's activation
   derivative in the same compiled call.
 
+The same holds for :func:`~accelerated.cpu.network.mlp_forward`, whose output layer
+adds the bias and applies the softmax (or the sigmoid) row by row in the pass after
+its GEMM, and whose backward pass starts with one pass that turns
+:math:`\partial L/\partial y` into :math:`\partial L/\partial z` (the softmax's
+:math:`y(\partial L/\partial y - \sum_k \partial L/\partial y_k\,y_k)`) and sums the bias
+gradient. :func:`~accelerated.cpu.network.neuron_forward` is the GEMV and one pass;
+its backward pass is one pass over ``a`` for all three gradients. For an MLP layer
+of at least :data:`~accelerated.cpu.network.NUMPY_BLAS_MIN` multiply-adds the products
+are NumPy's, called from Python (its bundled OpenBLAS is faster than SciPy's at those
+shapes, and a Python call costs nothing there); the fused passes stay compiled.
+
 A layer keeps only its output ``a`` for the backward pass (every activation's
 derivative is a function of its output; see :mod:`accelerated.cpu._fused`). The
 loop over layers stays in Python: one compiled call per layer costs about a
@@ -25,9 +36,9 @@ import numpy as np
 from numba import njit
 
 from reference import _check
-from reference.network import ACTIVATIONS
+from reference.network import ACTIVATIONS, OUTPUTS
 
-from ._fused import ACT_CODE, activation_grad, bias_activation, readout_grad
+from ._fused import ACT_CODE, LEAK, OUT_CODE, act, act_grad, activation_grad, bias_activation, readout_grad
 from .linear import _backward as _linear_backward
 from .linear import _forward as _linear_forward
 
@@ -93,7 +104,7 @@ def dense_forward(x, W, b, activation="sigmoid"):
     x : ndarray (N, D), float32 or float64
     W : ndarray (H, D)
     b : ndarray (H,)
-    activation : {"sigmoid", "relu", "hard_sigmoid", "linear"}
+    activation : {"sigmoid", "relu", "hard_sigmoid", "linear", "leaky_relu", "tanh"}
 
     Returns
     -------
@@ -139,7 +150,7 @@ def network_forward(x, *params, activation="sigmoid"):
     ----------
     x : ndarray (N, D), float32 or float64
     *params : ``W1, b1, ..., WL, bL, c, b`` as for the reference
-    activation : {"sigmoid", "relu", "hard_sigmoid", "linear"}
+    activation : {"sigmoid", "relu", "hard_sigmoid", "linear", "leaky_relu", "tanh"}
 
     Returns
     -------
@@ -182,6 +193,185 @@ def network_backward(dy, cache):
     for l in range(len(Ws) - 1, -1, -1):
         below = l > 0
         dW, dr_below, db_below = _layer_backward(dr, outs[l - 1] if below else x, Ws[l], code, below)
+        grads[:0] = (dW, db_l)
+        dr, db_l = dr_below, db_below
+    return (dr, *grads)
+
+
+@njit(cache=True, error_model="numpy")
+def _neuron_forward(a, w, b, code):
+    """``y = act(a @ w + b)``: the GEMV into ``y``, then one in-place pass."""
+    y = np.dot(a, w)
+    b0 = b[()]
+    zero = y.dtype.type(0)
+    one = y.dtype.type(1)
+    alpha = y.dtype.type(LEAK)
+    for n in range(y.size):
+        y[n] = act(y[n] + b0, code, zero, one, alpha)
+    return y
+
+
+@njit(cache=True, error_model="numpy")
+def _neuron_backward(dy, y, a, w, code):
+    """``dz = dy * act'(y)``, then ``(outer(dz, w), dz @ a, sum(dz))`` in one pass over ``a``."""
+    N = y.size
+    zero = y.dtype.type(0)
+    one = y.dtype.type(1)
+    alpha = y.dtype.type(LEAK)
+    dz = np.empty_like(y)
+    for n in range(N):
+        dz[n] = act_grad(dy[n], y[n], code, zero, one, alpha)
+    return _linear_backward(dz, a, w)
+
+
+@njit(cache=True, error_model="numpy")
+def _output_backward(dy, y, code):
+    """The output layer's ``dL/dz`` from ``dL/dy`` and its bias gradient, in one pass."""
+    dr = np.empty_like(y)
+    db = np.empty(y.shape[1], y.dtype)
+    activation_grad(dy, y, code, dr, db)
+    return dr, db
+
+
+#: A layer of :func:`~accelerated.cpu.network.mlp_forward` / :func:`~accelerated.cpu.network.mlp_backward`
+#: with at least this many multiply-adds (N·H·D) calls NumPy's BLAS from Python for its
+#: products, and the compiled kernels only for the fused passes around them.
+NUMPY_BLAS_MIN = 1 << 20
+
+
+def _mlp_layer_forward(a, W, b, code):
+    if a.shape[0] * W.size >= NUMPY_BLAS_MIN:
+        r = a @ W.T
+        bias_activation(r, b, code)
+        return r
+    return _dense_forward(a, W, b, code)
+
+
+def _mlp_layer_backward(dr, x, W, code, below):
+    if x.shape[0] * W.size >= NUMPY_BLAS_MIN:
+        dW = dr.T @ x
+        dx = dr @ W
+        db = np.empty(x.shape[1], dr.dtype)
+        if below:
+            activation_grad(dx, x, code, dx, db)
+        return dW, dx, db
+    return _layer_backward(dr, x, W, code, below)
+
+
+def neuron_forward(a, w, b, activation="sigmoid"):
+    r"""One neuron, :math:`a' = \sigma(a_1 w_1 + \dots + a_K w_K + b)`: :func:`reference.network.neuron_forward`.
+
+    .. math::
+
+        z = a_1 w_1 + \dots + a_k w_k + \dots + a_K w_K + b, \qquad a' = \sigma(z)
+
+    Concept: model.neuron, model.mlp_neurons
+
+    Parameters
+    ----------
+    a : ndarray (N, K), float32 or float64
+    w : ndarray (K,)
+    b : scalar
+    activation : {"sigmoid", "relu", "hard_sigmoid", "linear", "leaky_relu", "tanh"}
+
+    Returns
+    -------
+    y : ndarray (N,)
+    cache : opaque, for :func:`~accelerated.cpu.network.neuron_backward`
+    """
+    a, w, b = _check.arrays("neuron_forward", a=(a, "N, K"), w=(w, "K"), b=(b, ""))
+    _check.choice("neuron_forward", "activation", activation, ACTIVATIONS)
+    c = np.ascontiguousarray
+    a, w = c(a), c(w)
+    code = ACT_CODE[activation]
+    y = _neuron_forward(a, w, b, code)
+    return y, (a, w, y, code)
+
+
+def neuron_backward(dy, cache):
+    r"""Gradients of one neuron: :func:`reference.network.neuron_backward`.
+
+    .. math::
+
+        \frac{\partial L}{\partial z} = \frac{\partial L}{\partial y}\,\sigma'(z),\quad
+        \frac{\partial L}{\partial w_k} = \sum_n \frac{\partial L}{\partial z_n} a_{nk},\quad
+        \frac{\partial L}{\partial b} = \sum_n \frac{\partial L}{\partial z_n},\quad
+        \frac{\partial L}{\partial a_{nk}} = \frac{\partial L}{\partial z_n} w_k
+
+    Concept: model.neuron, backprop.chain
+
+    Returns
+    -------
+    (da, dw, db) : (N, K), (K,), scalar of ``a``'s dtype
+    """
+    a, w, y, code = cache
+    dy = _check.grad("neuron_backward", "dy", dy, (a.shape[0],), a.dtype)
+    da, dw, db = _neuron_backward(np.ascontiguousarray(dy), y, a, w, code)
+    return da, dw, a.dtype.type(db)
+
+
+def mlp_forward(x, *params, activation="sigmoid", output="softmax"):
+    r"""A fully connected network with a classifier's output layer: :func:`reference.network.mlp_forward`.
+
+    .. math::
+
+        y = f(x) = \sigma_{\text{out}}\Big(W^L \cdots \sigma\big(W^2\,\sigma(W^1 x + b^1) + b^2\big) \cdots + b^L\Big)
+
+    Concept: model.dense, model.fc_example, backprop.chain
+
+    Parameters
+    ----------
+    x : ndarray (N, D), float32 or float64
+    *params : ``W1, b1, ..., WL, bL`` as for the reference (L >= 1)
+    activation : {"sigmoid", "relu", "hard_sigmoid", "linear", "leaky_relu", "tanh"} — the hidden layers
+    output : {"softmax", "sigmoid", "linear"} — the last layer
+
+    Returns
+    -------
+    y : ndarray (N, K)
+    cache : opaque, for :func:`~accelerated.cpu.network.mlp_backward`
+    """
+    x, params = _check.params_layers("mlp_forward", x, params)
+    _check.choice("mlp_forward", "activation", activation, ACTIVATIONS)
+    _check.choice("mlp_forward", "output", output, OUTPUTS)
+    code = ACT_CODE[activation]
+    c = np.ascontiguousarray
+    a = x = c(x)
+    Ws, outs = [], []
+    last = len(params) - 2
+    for l in range(0, len(params), 2):
+        W = c(params[l])
+        a = _mlp_layer_forward(a, W, c(params[l + 1]), OUT_CODE[output] if l == last else code)
+        Ws.append(W)
+        outs.append(a)
+    return a, (x, Ws, outs, code, OUT_CODE[output])
+
+
+def mlp_backward(dy, cache):
+    r"""Backpropagation through :func:`~accelerated.cpu.network.mlp_forward`: :func:`reference.network.mlp_backward`.
+
+    .. math::
+
+        \frac{\partial L}{\partial \mathbf{z}^L} = \sigma_{\text{out}}'\Big(\frac{\partial L}{\partial \mathbf{y}}\Big),
+        \qquad
+        \frac{\partial L}{\partial \mathbf{a}^{l-1}} = \Big(\frac{\partial L}{\partial \mathbf{z}^{l}}\Big) W^{l},
+        \qquad
+        \frac{\partial L}{\partial \mathbf{z}^{l-1}} = \frac{\partial L}{\partial \mathbf{a}^{l-1}} \odot \sigma'(\mathbf{z}^{l-1})
+
+    Concept: backprop.chain
+
+    Returns
+    -------
+    (dx, dW1, db1, ..., dWL, dbL) : in the order of the forward's inputs
+    """
+    x, Ws, outs, code, out_code = cache
+    y = outs[-1]
+    dy = _check.grad("mlp_backward", "dy", dy, y.shape, y.dtype)
+    dr, db_l = _output_backward(np.ascontiguousarray(dy), y, out_code)
+    grads = []
+    for l in range(len(Ws) - 1, -1, -1):
+        below = l > 0
+        dW, dr_below, db_below = _mlp_layer_backward(dr, outs[l - 1] if below else x, Ws[l], code, below)
         grads[:0] = (dW, db_l)
         dr, db_l = dr_below, db_below
     return (dr, *grads)

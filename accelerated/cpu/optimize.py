@@ -14,6 +14,9 @@ What is fused, and why:
   are allocated once per epoch. Matrix products go to BLAS; the bias, the
   activation and its derivative, the bias gradients, the loss and its gradient are
   folded into the passes around them (see :mod:`accelerated.cpu._fused`).
+* :func:`~accelerated.cpu.optimize.mlp_epoch` does the same for the classifier MLP,
+  with the softmax and the cross entropy fused into one pass and each weight update
+  folded into the BLAS call that forms its gradient (:mod:`accelerated.cpu._mlp`).
 * :func:`~accelerated.cpu.optimize.linear_gd` runs its whole loop compiled: per step two BLAS matrix-vector
   products (``x @ w`` and ``x.T @ dL/dy``) and one pass that adds ``b``, forms the
   loss and its gradient; the reference also forms the unused ``(N, D)``
@@ -27,7 +30,7 @@ What is fused, and why:
   solves with the reference's own
   :func:`reference.optimize._solve_normal_equations`, so a singular system gets
   the same error.
-* :func:`~accelerated.cpu.optimize.gd_step` is one pass, :math:`\theta - \eta g` computed in the
+* :func:`~accelerated.cpu.optimize.gd_step` and :func:`~accelerated.cpu.optimize.sgd_update` are one pass, :math:`\theta - \eta g` computed in the
   input's dtype as the reference does (:math:`\eta` rounded to float32 first for float32).
 
 Losses are summed in float64 and rounded to the input's dtype; all other
@@ -42,10 +45,14 @@ from numba.extending import get_cython_function_address
 
 from reference import _check
 from reference.losses import LOSSES
-from reference.network import ACTIVATIONS
-from reference.optimize import _solve_normal_equations
+from reference.network import ACTIVATIONS, OUTPUTS
+from reference.optimize import MLP_LOSSES, _solve_normal_equations
 
-from ._fused import ACT_CODE, LOSS_CODE, MSE, activation_grad, bias_activation, readout_grad
+from ._fused import ACT_CODE, LOSS_CODE, MSE, OUT_CODE, activation_grad, bias_activation, readout_grad
+from ._mlp import gemm, mlp_epoch_kernel
+
+#: :func:`sgd_update` runs its kernel from this many values on (below, NumPy's expression).
+SGD_KERNEL_MIN = 4096
 
 # ---------------------------------------------------------------------------
 # kernels
@@ -411,7 +418,7 @@ def network_epoch(x, y_hat, *params, order=None, batch_size=1, eta=0.01,
     order : ndarray (N,) of int, a permutation of ``range(N)``; ``None`` keeps the given order
     batch_size : int >= 1
     eta : float > 0
-    activation : {"sigmoid", "relu", "hard_sigmoid", "linear"}
+    activation : {"sigmoid", "relu", "hard_sigmoid", "linear", "leaky_relu", "tanh"}
     loss : {"mse", "mae"}
 
     Returns
@@ -437,4 +444,111 @@ def network_epoch(x, y_hat, *params, order=None, batch_size=1, eta=0.01,
         out.append(theta[pos:pos + p.size].reshape(p.shape))
         pos += p.size
     out.append(theta[pos])
+    return tuple(out), losses
+
+
+def sgd_init(param):
+    r"""The state plain SGD keeps for one parameter, none: :func:`reference.optimize.sgd_init`.
+
+    Concept: optim.sgd
+
+    Parameters
+    ----------
+    param : ndarray, any shape, float32 or float64
+
+    Returns
+    -------
+    state : ``()``
+    """
+    _check.arrays("sgd_init", param=(param, "..."))
+    return ()
+
+
+def sgd_update(param, grad, state, eta=0.01):
+    r"""One plain SGD update :math:`w - \eta\,\partial L/\partial w`: :func:`reference.optimize.sgd_update`.
+
+    .. math::
+
+        w \leftarrow w - \eta \frac{\partial L}{\partial w}
+
+    Concept: optim.sgd, gd.step
+
+    Parameters
+    ----------
+    param : ndarray, any shape, float32 or float64
+    grad : ndarray, ``param``'s shape and dtype
+    state : from :func:`~accelerated.cpu.optimize.sgd_init` (``()``)
+    eta : float > 0
+
+    Returns
+    -------
+    param : ndarray, a new array (a NumPy scalar for a 0-d ``param``, as in the reference)
+    state : ``()``
+    """
+    param = _check.arrays("sgd_update", param=(param, "..."))
+    grad = _check.same_shape("sgd_update", "grad", grad, "param", param)
+    if state != ():
+        raise ValueError(f"sgd_update: state must be () from sgd_init; got {type(state).__name__}")
+    eta = _check.positive("sgd_update", "eta", eta)
+    if param.size < SGD_KERNEL_MIN:
+        # on a few values the compiled call costs more than NumPy's two passes
+        return (param - eta * grad).astype(param.dtype, copy=False), ()
+    out = _gd_step(param.ravel(), grad.ravel(), eta)
+    return out.reshape(param.shape), ()
+
+
+def mlp_epoch(x, y_hat, *params, order=None, batch_size=32, eta=0.01, activation="sigmoid",
+              output="softmax", loss="cross_entropy"):
+    r"""One epoch of mini-batch SGD on the MLP: :func:`reference.optimize.mlp_epoch`.
+
+    The whole epoch runs in one compiled call (:mod:`accelerated.cpu._mlp`): per
+    batch the GEMMs go to BLAS, the bias, activation, softmax, loss and their
+    gradients are fused into the passes around them, and each weight update is folded
+    into the GEMM that forms its gradient.
+
+    .. math::
+
+        \mathbf{g} = \nabla L^k(\boldsymbol\theta^{k-1}),\qquad
+        \boldsymbol\theta^{k} \leftarrow \boldsymbol\theta^{k-1} - \eta\,\mathbf{g},
+        \qquad k = 1, \dots, \lceil N / B \rceil
+
+    Concept: batch.minibatch, batch.epoch, optim.sgd, backprop.chain
+
+    Parameters
+    ----------
+    x : ndarray (N, D), float32 or float64
+    y_hat : ndarray (N, K)
+    *params : ``W1, b1, ..., WL, bL`` as for :func:`reference.network.mlp_forward`
+    order : ndarray (N,) of int, a permutation of ``range(N)``; ``None`` keeps the given order
+    batch_size : int >= 1
+    eta : float > 0
+    activation : {"sigmoid", "relu", "hard_sigmoid", "linear", "leaky_relu", "tanh"}
+    output : {"softmax", "sigmoid", "linear"}
+    loss : {"mse", "mae", "cross_entropy"}
+
+    Returns
+    -------
+    params : tuple — the parameters after the epoch (new arrays; the inputs are not changed)
+    losses : ndarray (ceil(N / B),) — each batch's loss before its update
+    """
+    x, params, y_hat = _check.params_layers("mlp_epoch", x, params, y_hat=(y_hat, "N, K"))
+    N = x.shape[0]
+    order = np.arange(N) if order is None else _check.order("mlp_epoch", "order", order, N)
+    batch_size = _check.count("mlp_epoch", "batch_size", batch_size)
+    eta = _check.positive("mlp_epoch", "eta", eta)
+    _check.choice("mlp_epoch", "activation", activation, ACTIVATIONS)
+    _check.choice("mlp_epoch", "output", output, OUTPUTS)
+    _check.choice("mlp_epoch", "loss", loss, MLP_LOSSES)
+    if loss == "cross_entropy" and output != "softmax":
+        raise ValueError(f"mlp_epoch: loss 'cross_entropy' needs output 'softmax'; got output {output!r}")
+    theta = np.concatenate([np.ravel(p) for p in params])
+    sizes = np.array([x.shape[1]] + [W.shape[0] for W in params[0::2]], dtype=np.int64)
+    c = np.ascontiguousarray
+    losses = mlp_epoch_kernel(c(x), c(y_hat), theta, sizes, c(order, dtype=np.int64), batch_size, eta,
+                              ACT_CODE[activation], OUT_CODE[output], LOSS_CODE[loss], gemm(x.dtype))
+    out = []
+    pos = 0
+    for p in params:
+        out.append(theta[pos:pos + p.size].reshape(p.shape))
+        pos += p.size
     return tuple(out), losses

@@ -1,0 +1,213 @@
+r"""The compiled epoch of :func:`accelerated.cpu.optimize.mlp_epoch`: mini-batch SGD on an MLP.
+
+One call runs the whole epoch; per mini-batch it does, with no return to Python:
+
+* **gather** the batch's rows of ``x`` and ``y_hat`` into a preallocated buffer (or
+  take a view when the batch is a run of consecutive rows, as with ``order=None``);
+* **forward**: per layer one GEMM ``r = a @ W.T`` (BLAS, written straight into the
+  layer's slice of one flat buffer of outputs) and one pass for the bias and the
+  activation. With the cross-entropy loss the last layer gets only its bias: the
+  softmax, the loss and :math:`\partial L/\partial z = (\mathrm{softmax}(z)\,s_n - \hat y)/N`
+  are then one row-wise pass (:func:`accelerated.cpu._fused.softmax_ce`), which also
+  sums the output bias's gradient. With MSE or MAE the loss pass writes
+  :math:`\partial L/\partial y`, and one more pass turns it into
+  :math:`\partial L/\partial z` (the output activation's derivative) with the bias
+  gradient;
+* **backward and update**, from the top layer down: :math:`\partial L/\partial a^{l-1} =
+  \partial L/\partial z^l\, W^l` (BLAS, before :math:`W^l` changes), then
+  :math:`W^l \leftarrow W^l - \eta\, (\partial L/\partial z^l)^T a^{l-1}` as **one** BLAS
+  ``gemm`` with :math:`\alpha = -\eta` and :math:`\beta = 1`: the weight gradient is
+  never stored and the update costs no pass of its own (for the 784-500-500-10
+  network the weights are 2.6 MB in float32, more than a core's cache); then one pass
+  turns :math:`\partial L/\partial a^{l-1}` into :math:`\partial L/\partial z^{l-1}`
+  and sums its bias gradient, after which that layer's bias is updated
+  (:math:`H` numbers). The first layer computes no :math:`\partial L/\partial x`.
+
+The parameters are one flat private copy (``W1, b1, ..., WL, bL`` in C order), updated
+in place; each :math:`W^l` is a reshaped view of its slice. Workspaces (the batch,
+every layer's output, two gradient buffers) are allocated once per epoch.
+
+Rounding: the fused ``gemm`` forms :math:`W - \eta\,G` with :math:`G = dZ^T A` rounded
+once at the end (in the dtype, like every product here), where the reference rounds
+:math:`G`, then :math:`\eta G`, then the difference: the same value within the
+rounding of the reference's own steps. Everything else follows the reference's
+order in the input's dtype; losses are summed in float64 and rounded once.
+
+BLAS is SciPy's (``scipy.linalg.cython_blas``), the library Numba's ``np.dot`` calls,
+looked up once; ``sgemm`` and ``dgemm`` are passed to the kernel as ctypes functions.
+"""
+
+import ctypes
+
+import numpy as np
+from numba import njit
+from numba.extending import get_cython_function_address
+
+from ._fused import CROSS_ENTROPY, LINEAR, MSE, activation_grad, bias_activation, softmax_ce
+
+_GEMM = {}
+
+
+def gemm(dtype):
+    """BLAS ``sgemm`` or ``dgemm`` (SciPy's), as a ctypes function the kernels can call."""
+    name = "sgemm" if np.dtype(dtype) == np.float32 else "dgemm"
+    f = _GEMM.get(name)
+    if f is None:
+        address = get_cython_function_address("scipy.linalg.cython_blas", name)
+        f = ctypes.CFUNCTYPE(None, *[ctypes.c_void_p] * 13)(address)
+        _GEMM[name] = f
+    return f
+
+
+@njit(inline="always")
+def _update_weights(W, dz, a, ab, dims, flags, gemm):
+    r"""``W <- W - eta * dz.T @ a`` in one BLAS call (``ab = [-eta, 1]`` in the dtype).
+
+    Row-major ``W`` (H, D) is column-major ``W^T`` (D, H): ``W^T += (-eta) a^T dz``,
+    with ``a`` (nb, D) read as ``a^T`` (column-major, ``lda = D``, no transpose) and
+    ``dz`` (nb, H) as ``dz^T`` (column-major, ``ldb = H``, transposed).
+    """
+    nb, H = dz.shape
+    D = a.shape[1]
+    dims[0] = D          # m
+    dims[1] = H          # n
+    dims[2] = nb         # k
+    dims[3] = D          # lda
+    dims[4] = H          # ldb
+    dims[5] = D          # ldc
+    gemm(flags[0:].ctypes, flags[1:].ctypes, dims[0:].ctypes, dims[1:].ctypes, dims[2:].ctypes,
+         ab[0:].ctypes, a.ctypes, dims[3:].ctypes, dz.ctypes, dims[4:].ctypes,
+         ab[1:].ctypes, W.ctypes, dims[5:].ctypes)
+
+
+@njit(inline="always")
+def _loss_and_grad(y, y_hat, loss, g):
+    """MSE or MAE over all entries of ``y`` (the batch's N K): the float64 loss, and
+    ``g = dL/dy`` in place, in the reference's arithmetic."""
+    n = y.size
+    zero = y.dtype.type(0)
+    one = y.dtype.type(1)
+    two = y.dtype.type(2)
+    n_ = y.dtype.type(n)
+    acc = 0.0
+    if loss == MSE:
+        for i in range(n):
+            d = y[i] - y_hat[i]
+            acc += d * d
+            g[i] = two * d / n_
+    else:
+        for i in range(n):
+            d = y[i] - y_hat[i]
+            acc += abs(d)
+            g[i] = (one if d > zero else (-one if d < zero else d * zero)) / n_
+    return acc / n
+
+
+@njit(cache=True, error_model="numpy")
+def mlp_epoch_kernel(x, y_hat, theta, sizes, order, batch_size, eta, code, out_code, loss, gemm):
+    """One epoch of mini-batch SGD; ``theta`` (flat ``W1, b1, ..., WL, bL``) is updated in place.
+
+    ``sizes = (D, H1, ..., HL)`` with ``HL = K``; ``code`` the hidden activation,
+    ``out_code`` the output's, ``loss`` the loss code. Returns each batch's loss
+    before its update.
+    """
+    N, D = x.shape
+    K = y_hat.shape[1]
+    dt = x.dtype
+    eta_t = dt.type(eta)
+    n_layers = sizes.size - 1
+    offW = np.empty(n_layers + 1, np.int64)
+    offb = np.empty(n_layers + 1, np.int64)
+    offa = np.empty(n_layers + 1, np.int64)          # offset of each layer's output per example
+    pos = 0
+    width = 1
+    room = 0
+    for l in range(1, n_layers + 1):
+        offW[l] = pos
+        pos += sizes[l] * sizes[l - 1]
+        offb[l] = pos
+        pos += sizes[l]
+        offa[l] = room
+        room += sizes[l]
+        width = max(width, sizes[l])
+    B = batch_size if batch_size < N else N
+    n_batches = (N + batch_size - 1) // batch_size
+
+    xb = np.empty(B * D, dt)
+    yb = np.empty(B * K, dt)
+    outs = np.empty(B * room, dt)           # every layer's output for the batch
+    buf0 = np.empty(B * width, dt)          # dL/dz of a layer, and dL/da of the one below
+    buf1 = np.empty(B * width, dt)
+    db = np.empty(width, dt)                # a layer's bias gradient
+    losses = np.empty(n_batches, dt)
+    ab = np.empty(2, dt)
+    ab[0] = -eta_t
+    ab[1] = 1
+    dims = np.empty(6, np.int32)
+    flags = np.array([78, 84], np.uint8)    # 'N', 'T'
+
+    for k in range(n_batches):
+        start = k * batch_size
+        nb = min(batch_size, N - start)
+        # the batch: a view when its rows are consecutive, else a gather
+        r0 = order[start]
+        run = r0 + nb <= N
+        for i in range(1, nb):
+            if order[start + i] != r0 + i:
+                run = False
+                break
+        if run:
+            X = x[r0:r0 + nb]
+            Y = y_hat[r0:r0 + nb]
+        else:
+            X = xb[:nb * D].reshape(nb, D)
+            Y = yb[:nb * K].reshape(nb, K)
+            for i in range(nb):
+                r = order[start + i]
+                for j in range(D):
+                    X[i, j] = x[r, j]
+                for j in range(K):
+                    Y[i, j] = y_hat[r, j]
+        # forward
+        a = X
+        for l in range(1, n_layers + 1):
+            H = sizes[l]
+            W = theta[offW[l]:offW[l] + H * sizes[l - 1]].reshape(H, sizes[l - 1])
+            out = outs[offa[l] * nb:(offa[l] + H) * nb].reshape(nb, H)
+            np.dot(a, W.T, out)
+            if l < n_layers:
+                c = code
+            elif loss == CROSS_ENTROPY:
+                c = LINEAR                  # the scores z: the softmax is in the loss
+            else:
+                c = out_code
+            bias_activation(out, theta[offb[l]:offb[l] + H], c)
+            a = out
+        # the loss and dL/dz of the output layer, with its bias gradient
+        dz = buf0[:nb * K].reshape(nb, K)
+        if loss == CROSS_ENTROPY:
+            losses[k] = softmax_ce(a, Y, nb, dz, db[:K])
+        else:
+            losses[k] = _loss_and_grad(a.ravel(), Y.ravel(), loss, dz.ravel())
+            activation_grad(dz, a, out_code, dz, db[:K])
+        # backward and update, top down
+        cur, other = buf0, buf1
+        for l in range(n_layers, 0, -1):
+            H = sizes[l]
+            Dl = sizes[l - 1]
+            dz = cur[:nb * H].reshape(nb, H)
+            W = theta[offW[l]:offW[l] + H * Dl].reshape(H, Dl)
+            if l > 1:
+                below = outs[offa[l - 1] * nb:(offa[l - 1] + Dl) * nb].reshape(nb, Dl)
+                da = other[:nb * Dl].reshape(nb, Dl)
+                np.dot(dz, W, da)                            # before W changes
+            else:
+                below = X
+            _update_weights(W, dz, below, ab, dims, flags, gemm)
+            bl = theta[offb[l]:offb[l] + H]
+            for h in range(H):
+                bl[h] = bl[h] - eta_t * db[h]
+            if l > 1:
+                activation_grad(da, below, code, da, db[:Dl])
+                cur, other = other, cur
+    return losses
