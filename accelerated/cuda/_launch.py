@@ -37,6 +37,19 @@ changes any setting for a ``with`` block.
 The backend silences numba-cuda's "Grid size N will likely result in GPU
 under-utilization" warning: lecture-sized data makes small grids on purpose.
 
+Shared memory under the simulator
+---------------------------------
+The simulator runs each thread of a block as a Python thread, and its
+``cuda.shared.array`` (``FakeCUDAShared.array``) hands every thread the array
+kept for the calling source line with an unlocked check-then-insert on a dict:
+two threads of a launch's first block can both miss, both allocate, and each
+keep a private array, so that one thread's writes to the "shared" tile never
+reach the others (the GEMM tiles, the column sums and the block reductions then
+read uninitialised memory). It is rare, depends on the interpreter's thread
+switches, and so shows under load as an unreproducible wrong result. Under the
+simulator this module replaces that method with one that allocates under a lock
+(:func:`_make_simulated_shared_arrays_thread_safe`); on a GPU nothing changes.
+
 Host and device
 ---------------
 :func:`to_device` and :func:`to_host` move arrays; the public functions use the
@@ -49,6 +62,7 @@ from __future__ import annotations
 import functools
 import os
 import sys
+import threading
 import warnings
 from contextlib import contextmanager
 
@@ -63,6 +77,58 @@ SIMULATED = bool(getattr(_numba_config, "ENABLE_CUDASIM", False))
 # numba-cuda warns about every launch of fewer than 128 blocks. The grids here are
 # small because the data is, not by mistake, so that one warning is silenced.
 warnings.filterwarnings("ignore", message=r"Grid size \d+ will likely result in GPU under-utilization")
+
+
+def _make_simulated_shared_arrays_thread_safe():
+    """Under the simulator, make ``cuda.shared.array`` give every thread of a block the same array.
+
+    numba-cuda's ``FakeCUDAShared.array`` (0.30) keys a launch's static shared arrays by
+    the caller's (file, line) and does ``get``, ``np.empty``, then an insert, with no
+    lock: when the interpreter switches threads in between, two threads of the
+    launch's first block allocate an array each and the block no longer shares
+    memory. The replacement does the same lookup and allocation under a lock (and
+    finds the caller with ``sys._getframe`` instead of a full ``traceback``, which also
+    makes it cheaper). Dynamic shared memory (``shape == 0``) and alignment requests go
+    to the original method (the former is one buffer made at launch, the latter
+    raises). Idempotent; a no-op when the simulator's internals are not the expected ones.
+    """
+    try:
+        from numba.cuda.simulator import kernelapi
+    except ImportError:                                 # pragma: no cover - other numba-cuda layouts
+        return
+    cls = getattr(kernelapi, "FakeCUDAShared", None)
+    types = getattr(kernelapi, "types", None)
+    numpy_support = getattr(kernelapi, "numpy_support", None)
+    if cls is None or types is None or numpy_support is None:     # pragma: no cover
+        return
+    original = cls.array
+    if getattr(original, "_slidespec_thread_safe", False):
+        return
+    lock = threading.Lock()
+
+    def array(self, shape, dtype, alignment=None):
+        if alignment is not None or (np.ndim(shape) == 0 and shape == 0):
+            return original(self, shape, dtype, alignment)      # raises / dynamic memory: no race
+        if isinstance(dtype, types.Type):
+            dtype = numpy_support.as_dtype(dtype)
+        frame = sys._getframe(1)
+        caller = (frame.f_code.co_filename, frame.f_lineno)   # the key the original uses
+        del frame
+        with lock:
+            res = self._allocations.get(caller)
+            if res is None:
+                res = np.empty(shape, dtype)
+                self._allocations[caller] = res
+        return res
+
+    array._slidespec_thread_safe = True
+    array.__doc__ = original.__doc__
+    cls.array = array
+
+
+if SIMULATED:
+    _make_simulated_shared_arrays_thread_safe()
+
 
 #: Rows each thread of a column sum adds before the block combines them.
 ROWS_PER_THREAD = 4
