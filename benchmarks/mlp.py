@@ -641,7 +641,8 @@ def goal_lines(results, gemm, names, dtypes, have_torch, quick=False):
                        f"F / sgemm rate: {'met' if r <= GOAL_SGEMM else 'NOT met'} — {r:.2f}× (step "
                        f"{fmt_seconds(cpu.step)}; F = {flops / 1e6:.1f} MFLOP; at the faster measured rate, "
                        f"{'NumPy' if t_np <= t_sp else 'SciPy'} {flops / t_best / 1e9:.1f} GFLOP/s, "
-                       f"{fmt_seconds(t_best)}; at SciPy's (the BLAS the cpu backend calls) "
+                       f"{fmt_seconds(t_best)}; at SciPy's (Numba's np.dot; the cpu backend's mlp_epoch calls "
+                       f"NumPy's own BLAS at this size) "
                        f"{cpu.step / t_sp:.2f}×){caveat}")
     return out
 
@@ -706,7 +707,8 @@ def markdown(results, gemm, keras, goals, names, plan, torch, quick, rounds, inf
         if gemm is not None:
             lines.append("The step's matrix products in float32, each timed alone on operands in the step's "
                          "layout, best of several: NumPy's `@` (its bundled OpenBLAS) and "
-                         "`scipy.linalg.blas.sgemm` (SciPy's OpenBLAS, the one Numba's `np.dot` calls):")
+                         "`scipy.linalg.blas.sgemm` (SciPy's OpenBLAS, the one Numba's `np.dot` calls; the cpu "
+                         "backend's `mlp_epoch` calls NumPy's own at 2**20 multiply-adds per batch and above):")
             lines.append("")
             lines.append("| product | shape | MFLOP | NumPy | SciPy sgemm |")
             lines.append("|---|---|---|---|---|")

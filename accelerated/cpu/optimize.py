@@ -49,7 +49,11 @@ from reference.network import ACTIVATIONS, OUTPUTS
 from reference.optimize import MLP_LOSSES, _solve_normal_equations
 
 from ._fused import ACT_CODE, LOSS_CODE, MSE, OUT_CODE, activation_grad, bias_activation, readout_grad
-from ._mlp import gemm, mlp_epoch_kernel
+from ._mlp import gemm, mlp_epoch_kernel, numpy_gemm
+
+#: :func:`mlp_epoch` calls NumPy's own BLAS for every matrix product from this many
+#: multiply-adds per batch on (below, Numba's ``np.dot`` and SciPy's BLAS).
+MLP_OWN_BLAS_MIN = 2 ** 20
 
 #: :func:`sgd_update` runs its kernel from this many values on (below, NumPy's expression).
 SGD_KERNEL_MIN = 4096
@@ -504,7 +508,9 @@ def mlp_epoch(x, y_hat, *params, order=None, batch_size=32, eta=0.01, activation
     The whole epoch runs in one compiled call (:mod:`accelerated.cpu._mlp`): per
     batch the GEMMs go to BLAS, the bias, activation, softmax, loss and their
     gradients are fused into the passes around them, and each weight update is folded
-    into the GEMM that forms its gradient.
+    into the GEMM that forms its gradient. From :data:`MLP_OWN_BLAS_MIN`
+    multiply-adds per batch on, every GEMM calls NumPy's own OpenBLAS (faster than
+    SciPy's, which Numba's ``np.dot`` calls, at the 784-500-500-10 network's shapes).
 
     .. math::
 
@@ -544,8 +550,15 @@ def mlp_epoch(x, y_hat, *params, order=None, batch_size=32, eta=0.01, activation
     theta = np.concatenate([np.ravel(p) for p in params])
     sizes = np.array([x.shape[1]] + [W.shape[0] for W in params[0::2]], dtype=np.int64)
     c = np.ascontiguousarray
+    blas = None
+    if min(batch_size, N) * int(np.dot(sizes[:-1], sizes[1:])) >= MLP_OWN_BLAS_MIN:
+        blas = numpy_gemm(x.dtype)
+    if blas is None:
+        blas, dims, own = gemm(x.dtype), np.empty(6, np.int32), False
+    else:
+        blas, dims, own = blas, np.empty(6, np.int64), True
     losses = mlp_epoch_kernel(c(x), c(y_hat), theta, sizes, c(order, dtype=np.int64), batch_size, eta,
-                              ACT_CODE[activation], OUT_CODE[output], LOSS_CODE[loss], gemm(x.dtype))
+                              ACT_CODE[activation], OUT_CODE[output], LOSS_CODE[loss], blas, dims, own)
     out = []
     pos = 0
     for p in params:
