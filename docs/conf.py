@@ -8,7 +8,8 @@ Build (from the project root)::
 Nothing here reaches the network: no intersphinx, no downloads. Figures are drawn by
 matplotlib at build time from the project's own functions (``docs/figures/``); code,
 twins, tests and the concept cross-table are read from the source files at build time
-(``docs/_ext/slidespec_docs.py``).
+(``docs/_ext/slidespec_docs.py``); the examples that show output are run at build time
+(``docs/_ext/slidespec_run.py``).
 """
 
 import os
@@ -19,7 +20,7 @@ from pathlib import Path
 DOCS = Path(__file__).resolve().parent
 ROOT = DOCS.parent
 sys.path.insert(0, str(ROOT))            # reference, accelerated (also without `pip install -e`)
-sys.path.insert(0, str(DOCS / "_ext"))   # slidespec_docs, concept_snapshot
+sys.path.insert(0, str(DOCS / "_ext"))   # slidespec_docs, slidespec_run, concept_snapshot
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 # The figures call the NumPy reference on small arrays, where a multi-threaded BLAS only
@@ -44,6 +45,7 @@ extensions = [
     "sphinx.ext.viewcode",
     "matplotlib.sphinxext.plot_directive",
     "slidespec_docs",
+    "slidespec_run",
 ]
 
 source_suffix = {".md": "markdown", ".rst": "restructuredtext"}
