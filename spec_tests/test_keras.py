@@ -499,7 +499,7 @@ def test_load_model_rejects_bad_files(tmp_path):
     data = good.read_bytes()
     cases = {}
     (tmp_path / "empty.npz").write_bytes(b"")
-    cases["empty.npz"] = "it is empty"
+    cases["empty.npz"] = "is empty"
     (tmp_path / "text.npz").write_text("hello")
     cases["text.npz"] = "not a .npz (zip) archive"
     (tmp_path / "cut.npz").write_bytes(data[:len(data) // 2])

@@ -5,7 +5,7 @@ parameters" of the second course (``001_2b35647283c26347.txt``):
 
 * ① :math:`n_3 = \sigma(x_1 w_{13} + x_2 w_{23} + b_3)`, :math:`n_4`, :math:`n_5` alike;
   ② :math:`n_6 = \sigma(n_3 w_{36} + n_4 w_{46} + n_5 w_{56} + b_6)`, :math:`n_7` alike;
-  ③ :math:`y_1 = \sigma(n_6 w_{6y} + n_7 w_{7y} + b_y)` — 17 parameters (the linear model
+  ③ :math:`y_1 = \sigma(n_6 w_{6y} + n_7 w_{7y} + b_y)` — 20 parameters (the linear model
   of the same slide has 3);
 * :math:`e = g(y - y_1)`, :math:`w_i \leftarrow w_i - \eta\, \partial e / \partial w_i`, with
   :math:`\partial e/\partial w_{6y} = \partial e/\partial y_1 \cdot \partial y_1/\partial w_{6y}` and
@@ -102,7 +102,7 @@ def backward_neurons(B, de_dy1, caches):
 
 
 def to_matrices(p):
-    """The same 17 numbers in mlp_forward's layout: W^l has one row per neuron."""
+    """The same 20 numbers in mlp_forward's layout: W^l has one row per neuron."""
     rows = lambda names: (np.array([p[k][0] for k in names]), np.array([p[k][1] for k in names]))  # noqa: E731
     W1, b1 = rows("345")
     W2, b2 = rows("67")

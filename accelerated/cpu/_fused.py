@@ -238,7 +238,7 @@ def softmax_grad(dy, y, dz, db):
 
 @njit(cache=True, error_model="numpy")
 def softmax_ce(z, y_hat, n_mean, dz, db):
-    """Softmax cross entropy on the pre-activation ``z`` (N, K).
+    r"""Softmax cross entropy on the pre-activation ``z`` (N, K).
 
     Returns :math:`\sum_n l^n / n_{mean}` (float64), with
     :math:`l^n = s_n\,\mathrm{logsumexp}(z_n) - \sum_i \hat y_{ni} z_{ni}`, and writes

@@ -62,7 +62,7 @@ class _Archive:
         with open(path, "rb") as f:
             head = f.read(len(_ZIP_MAGIC))
         if head != _ZIP_MAGIC:
-            what = "it is empty" if not head else "it is not a .npz (zip) archive"
+            what = "is empty" if not head else "is not a .npz (zip) archive"
             self.fail(f"{what}, so it is not a model saved by Sequential.save")
         try:
             self.npz = np.load(path, allow_pickle=False)
