@@ -60,7 +60,10 @@ def _activation(where, value):
 
 
 def activation_forward(B, name, z):
-    """``B.<name>_forward(z)``; ``"linear"`` is the identity (no call)."""
+    """``B.<name>_forward(z)``; ``"linear"`` is the identity (no call).
+
+    Concept: act.sigmoid, act.relu, act.leaky_relu, model.softmax
+    """
     if name == "linear":
         return z, None
     if name == "leaky_relu":
@@ -69,7 +72,10 @@ def activation_forward(B, name, z):
 
 
 def activation_backward(B, name, da, cache):
-    """``B.<name>_backward(da, cache)``: :math:`\\partial L/\\partial z` from :math:`\\partial L/\\partial a`."""
+    """``B.<name>_backward(da, cache)``: :math:`\\partial L/\\partial z` from :math:`\\partial L/\\partial a`.
+
+    Concept: backprop.chain
+    """
     if name == "linear":
         return da
     (dz,) = getattr(B, f"{name}_backward")(da, cache)
@@ -85,6 +91,8 @@ def glorot_uniform(rng, fan_in, fan_out, dtype):
 
     (Glorot and Bengio 2010). Drawn in float64 from ``rng``, then cast, so float32 and
     float64 models with one seed start from the same values (up to rounding).
+
+    Concept: gd.loop
     """
     limit = np.sqrt(6.0 / (fan_in + fan_out))
     return rng.uniform(-limit, limit, size=(fan_in, fan_out)).astype(dtype)

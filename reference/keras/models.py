@@ -750,7 +750,10 @@ def _correct(out, t, logits=False):
 
 
 def load_model(path, backend=None, seed=None):
-    """Load a model saved by :meth:`Sequential.save` (see :func:`reference.keras._saving.load_model`)."""
+    """Load a model saved by :meth:`Sequential.save` (see :func:`reference.keras._saving.load_model`).
+
+    Concept: model.dense
+    """
     from ._saving import load_model as _load
 
     return _load(path, backend=backend, seed=seed)

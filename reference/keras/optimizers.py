@@ -61,7 +61,10 @@ class SGD:
 
 
 def get(value, where="Sequential.compile"):
-    """An optimizer from ``compile``'s argument: an optimizer object or one of :data:`OPTIMIZER_NAMES`."""
+    """An optimizer from ``compile``'s argument: an optimizer object or one of :data:`OPTIMIZER_NAMES`.
+
+    Concept: optim.sgd
+    """
     if isinstance(value, SGD):
         return value
     if isinstance(value, str):
@@ -75,7 +78,10 @@ def get(value, where="Sequential.compile"):
 
 
 def from_config(config):
-    """The optimizer :meth:`SGD.get_config` described."""
+    """The optimizer :meth:`SGD.get_config` described.
+
+    Concept: optim.sgd
+    """
     if not isinstance(config, dict) or config.get("name") not in OPTIMIZER_NAMES:
         raise ValueError(f"unknown optimizer config {config!r}")
     return SGD(learning_rate=config["learning_rate"])
