@@ -121,7 +121,7 @@ def load_model(path, backend=None, seed=None):
     """
     from .layers import LAYERS
     from .models import Sequential
-    from .optimizers import from_config
+    from .optimizers import _from_config
 
     path = os.fspath(path)
     caller = Sequential(backend=backend, seed=seed)     # the caller's arguments are checked first
@@ -160,7 +160,7 @@ def load_model(path, backend=None, seed=None):
             model.set_weights(weights)
         if config.get("compile"):
             c = config["compile"]
-            model.compile(optimizer=from_config(c["optimizer"]), loss=c["loss"], metrics=c["metrics"])
+            model.compile(optimizer=_from_config(c["optimizer"]), loss=c["loss"], metrics=c["metrics"])
     except (KeyError, TypeError, ValueError) as exc:
         archive.fail(f"is not a consistent saved model: {type(exc).__name__}: {exc}", exc)
     return model

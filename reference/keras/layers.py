@@ -59,11 +59,8 @@ def _activation(where, value):
     return value
 
 
-def activation_forward(B, name, z):
-    """``B.<name>_forward(z)``; ``"linear"`` is the identity (no call).
-
-    Concept: act.sigmoid, act.relu, act.leaky_relu, model.softmax
-    """
+def _activation_forward(B, name, z):
+    """``B.<name>_forward(z)``; ``"linear"`` is the identity (no call)."""
     if name == "linear":
         return z, None
     if name == "leaky_relu":
@@ -71,18 +68,15 @@ def activation_forward(B, name, z):
     return getattr(B, f"{name}_forward")(z)
 
 
-def activation_backward(B, name, da, cache):
-    """``B.<name>_backward(da, cache)``: :math:`\\partial L/\\partial z` from :math:`\\partial L/\\partial a`.
-
-    Concept: backprop.chain
-    """
+def _activation_backward(B, name, da, cache):
+    """``B.<name>_backward(da, cache)``: :math:`\\partial L/\\partial z` from :math:`\\partial L/\\partial a`."""
     if name == "linear":
         return da
     (dz,) = getattr(B, f"{name}_backward")(da, cache)
     return dz
 
 
-def glorot_uniform(rng, fan_in, fan_out, dtype):
+def _glorot_uniform(rng, fan_in, fan_out, dtype):
     r"""Keras's default kernel initialiser, in Keras's layout ``(fan_in, fan_out)``.
 
     .. math::
@@ -91,8 +85,6 @@ def glorot_uniform(rng, fan_in, fan_out, dtype):
 
     (Glorot and Bengio 2010). Drawn in float64 from ``rng``, then cast, so float32 and
     float64 models with one seed start from the same values (up to rounding).
-
-    Concept: gd.loop
     """
     limit = np.sqrt(6.0 / (fan_in + fan_out))
     return rng.uniform(-limit, limit, size=(fan_in, fan_out)).astype(dtype)
@@ -269,7 +261,7 @@ class Dense(Layer):
         return self.units
 
     def _init_params(self, rng):
-        kernel = glorot_uniform(rng, self.in_size, self.units, np.float64)
+        kernel = _glorot_uniform(rng, self.in_size, self.units, np.float64)
         return kernel.T, np.zeros(self.units)
 
     def _keras_weights(self):
@@ -285,12 +277,12 @@ class Dense(Layer):
         z, dense_cache = B.dense_forward(x, W, b, "linear")
         if skip_softmax and self.activation == "softmax":
             return z, (dense_cache, "linear", None)
-        a, act_cache = activation_forward(B, self.activation, z)
+        a, act_cache = _activation_forward(B, self.activation, z)
         return a, (dense_cache, self.activation, act_cache)
 
     def backward(self, B, da, cache):
         dense_cache, activation, act_cache = cache
-        dz = activation_backward(B, activation, da, act_cache)
+        dz = _activation_backward(B, activation, da, act_cache)
         dx, dW, db = B.dense_backward(dz, dense_cache)
         return dx, (dW, db)
 
@@ -329,12 +321,12 @@ class Activation(Layer):
     def forward(self, B, x, params, skip_softmax=False):
         if skip_softmax and self.activation == "softmax":
             return x, None
-        return activation_forward(B, self.activation, x)
+        return _activation_forward(B, self.activation, x)
 
     def backward(self, B, da, cache):
         if cache is None and self.activation == "softmax":   # skipped: the loss took the logits
             return da, ()
-        return activation_backward(B, self.activation, da, cache), ()
+        return _activation_backward(B, self.activation, da, cache), ()
 
     def final_activation(self):
         return self.activation
@@ -422,7 +414,7 @@ class Maxout(Layer):
         return self.units
 
     def _init_params(self, rng):
-        kernel = glorot_uniform(rng, self.in_size, self.units * self.k, np.float64)
+        kernel = _glorot_uniform(rng, self.in_size, self.units * self.k, np.float64)
         return kernel.T, np.zeros(self.units * self.k)
 
     def _keras_weights(self):

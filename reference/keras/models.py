@@ -280,7 +280,7 @@ class Sequential:
             valid = ", ".join(repr(n) for n in LOSS_NAMES + tuple(LOSS_ALIASES))
             raise ValueError(f"{where}: loss must be one of {valid}; got {loss!r}")
         loss = LOSS_ALIASES.get(loss, loss)
-        opt = optimizers.get(optimizer, where)
+        opt = optimizers._get(optimizer, where)
         if metrics is None:
             metrics = []
         if isinstance(metrics, str) or not isinstance(metrics, (list, tuple)):

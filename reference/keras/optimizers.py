@@ -60,11 +60,8 @@ class SGD:
         return f"SGD(learning_rate={self.learning_rate!r})"
 
 
-def get(value, where="Sequential.compile"):
-    """An optimizer from ``compile``'s argument: an optimizer object or one of :data:`OPTIMIZER_NAMES`.
-
-    Concept: optim.sgd
-    """
+def _get(value, where="Sequential.compile"):
+    """An optimizer from ``compile``'s argument: an optimizer object or one of :data:`OPTIMIZER_NAMES`."""
     if isinstance(value, SGD):
         return value
     if isinstance(value, str):
@@ -77,11 +74,8 @@ def get(value, where="Sequential.compile"):
                     f"{', '.join(repr(o) for o in OPTIMIZER_NAMES)}; got {type(value).__name__}")
 
 
-def from_config(config):
-    """The optimizer :meth:`SGD.get_config` described.
-
-    Concept: optim.sgd
-    """
+def _from_config(config):
+    """The optimizer :meth:`SGD.get_config` described."""
     if not isinstance(config, dict) or config.get("name") not in OPTIMIZER_NAMES:
         raise ValueError(f"unknown optimizer config {config!r}")
     return SGD(learning_rate=config["learning_rate"])
