@@ -317,3 +317,26 @@ def readout_grad(dy, c, a, code, dr, db, dc):
             dr[n, h] = v
             db[h] += v
     return db0
+
+
+@njit(cache=True, error_model="numpy", fastmath={"reassoc"})
+def loss_and_grad(y, y_hat, loss, g):
+    """MSE or MAE over all entries of ``y`` (flat): the float64 loss (sum / n), and
+    ``g = dL/dy`` in ``y``'s dtype, in place, in the reference's arithmetic."""
+    n = y.size
+    zero = y.dtype.type(0)
+    one = y.dtype.type(1)
+    two = y.dtype.type(2)
+    n_ = y.dtype.type(n)
+    acc = 0.0
+    if loss == MSE:
+        for i in range(n):
+            d = y[i] - y_hat[i]
+            acc += d * d
+            g[i] = two * d / n_
+    else:
+        for i in range(n):
+            d = y[i] - y_hat[i]
+            acc += abs(d)
+            g[i] = (one if d > zero else (-one if d < zero else d * zero)) / n_
+    return acc / n

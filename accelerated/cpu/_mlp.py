@@ -51,7 +51,8 @@ import numpy as np
 from numba import njit
 from numba.extending import get_cython_function_address
 
-from ._fused import CROSS_ENTROPY, LINEAR, MSE, activation_grad, bias_activation, softmax_ce
+from ._fused import (CROSS_ENTROPY, LINEAR, activation_grad, bias_activation, loss_and_grad,
+                     softmax_ce)
 
 _GEMM = {}
 
@@ -134,29 +135,6 @@ def _update_weights(W, dz, a, ab, dims, flags, gemm):
     gemm(flags[0:].ctypes, flags[1:].ctypes, dims[0:].ctypes, dims[1:].ctypes, dims[2:].ctypes,
          ab[0:].ctypes, a.ctypes, dims[3:].ctypes, dz.ctypes, dims[4:].ctypes,
          ab[1:].ctypes, W.ctypes, dims[5:].ctypes)
-
-
-@njit(inline="always")
-def _loss_and_grad(y, y_hat, loss, g):
-    """MSE or MAE over all entries of ``y`` (the batch's N K): the float64 loss, and
-    ``g = dL/dy`` in place, in the reference's arithmetic."""
-    n = y.size
-    zero = y.dtype.type(0)
-    one = y.dtype.type(1)
-    two = y.dtype.type(2)
-    n_ = y.dtype.type(n)
-    acc = 0.0
-    if loss == MSE:
-        for i in range(n):
-            d = y[i] - y_hat[i]
-            acc += d * d
-            g[i] = two * d / n_
-    else:
-        for i in range(n):
-            d = y[i] - y_hat[i]
-            acc += abs(d)
-            g[i] = (one if d > zero else (-one if d < zero else d * zero)) / n_
-    return acc / n
 
 
 @njit(cache=True, error_model="numpy")
@@ -252,7 +230,7 @@ def mlp_epoch_kernel(x, y_hat, theta, sizes, order, batch_size, eta, code, out_c
         if loss == CROSS_ENTROPY:
             losses[k] = softmax_ce(a, Y, nb, dz, db[:K])
         else:
-            losses[k] = _loss_and_grad(a.ravel(), Y.ravel(), loss, dz.ravel())
+            losses[k] = loss_and_grad(a.ravel(), Y.ravel(), loss, dz.ravel())
             activation_grad(dz, a, out_code, dz, db[:K])
         # backward and update, top down
         cur, other = buf0, buf1

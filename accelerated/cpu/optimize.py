@@ -48,7 +48,8 @@ from reference.losses import LOSSES
 from reference.network import ACTIVATIONS, OUTPUTS
 from reference.optimize import MLP_LOSSES, _solve_normal_equations
 
-from ._fused import ACT_CODE, LOSS_CODE, MSE, OUT_CODE, activation_grad, bias_activation, readout_grad
+from ._fused import (ACT_CODE, LOSS_CODE, OUT_CODE, activation_grad, bias_activation,
+                     loss_and_grad, readout_grad)
 from ._mlp import gemm, mlp_epoch_kernel, numpy_gemm
 
 #: :func:`mlp_epoch` calls NumPy's own BLAS for every matrix product from this many
@@ -159,28 +160,6 @@ def _gd_step(theta, g, eta):
     return out
 
 
-@njit(cache=True, error_model="numpy", fastmath={"reassoc"})
-def _loss_and_grad(y, y_hat, loss, g):
-    """The batch loss (float64 sum / n) and ``g = dL/dy`` in ``y``'s dtype, in place."""
-    n = y.size
-    zero = y.dtype.type(0)
-    one = y.dtype.type(1)
-    two = y.dtype.type(2)
-    n_ = y.dtype.type(n)
-    acc = 0.0
-    if loss == MSE:
-        for i in range(n):
-            d = y[i] - y_hat[i]
-            acc += d * d
-            g[i] = two * d / n_
-    else:
-        for i in range(n):
-            d = y[i] - y_hat[i]
-            acc += abs(d)
-            g[i] = (one if d > zero else (-one if d < zero else d * zero)) / n_
-    return acc / n
-
-
 @njit(cache=True, error_model="numpy")
 def _linear_gd(x, y_hat, w0, b0, eta, steps, loss):
     N, D = x.shape
@@ -200,7 +179,7 @@ def _linear_gd(x, y_hat, w0, b0, eta, steps, loss):
         np.dot(x, w, y)
         for n in range(N):
             y[n] = b + y[n]
-        L_path[t] = _loss_and_grad(y, y_hat, loss, g)
+        L_path[t] = loss_and_grad(y, y_hat, loss, g)
         if t == steps:
             break
         np.dot(x.T, g, dw)
@@ -280,7 +259,7 @@ def _epoch(x, y_hat, theta, sizes, order, batch_size, eta, code, loss):
         for i in range(nb):
             yk[i] = b0 + yk[i]
         g = dy[:nb]
-        losses[k] = _loss_and_grad(yk, yb[:nb], loss, g)
+        losses[k] = loss_and_grad(yk, yb[:nb], loss, g)
         # backward
         dc = grad[offc:offc + H_top]
         if n_layers == 0:
