@@ -357,7 +357,8 @@ def maxout_backward(da, cache):
     shape, dtype, winner, k = cache
     da = _check.grad("maxout_backward", "da", da, (shape[0], shape[1] // k), dtype)
     dgroups = np.zeros((shape[0], shape[1] // k, k), dtype=dtype)
-    np.put_along_axis(dgroups, winner[:, :, None], da[:, :, None], axis=2)
+    n, h = np.indices(winner.shape)
+    dgroups[n, h, winner] = da                  # each group's gradient to the unit that won
     return (dgroups.reshape(shape),)
 
 
