@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 from reference.data import epoch_order
-from reference.training import evaluate, init_params, train_network
+from reference.training import (RECIPE, evaluate, init_params, layer_gradient_norms, mlp_param_count, recipe,
+                                train_network, width_for_budget)
 
 from . import strategies as S
 from . import tolerance as T
@@ -140,3 +141,95 @@ def test_train_network_rejects_bad_arguments():
         train_network(x, y_hat, params, epochs=0, batch_size=2, eta=0.1)
     with pytest.raises(ValueError, match=r"^train_network: rng must be"):
         train_network(x, y_hat, params, epochs=1, batch_size=2, eta=0.1, rng=7)
+
+
+def _sigmoid_mlp(rng, sizes):
+    params = []
+    for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
+        params += [rng.normal(0, np.sqrt(1 / fan_in), (fan_out, fan_in)), np.zeros(fan_out)]
+    return tuple(params)
+
+
+def test_layer_gradient_norms_are_the_norms_of_mlp_backward(B):
+    """Each entry is ||dL/dW^l|| of the backend's own mlp_backward, input layer first (act.vanishing).
+
+    Concept: act.vanishing.
+    """
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(6, 4)), np.eye(3)[rng.integers(0, 3, 6)]
+    params = _sigmoid_mlp(rng, [4, 5, 5, 3])
+    got = layer_gradient_norms(x, y, *params, activation="sigmoid", backend=B)
+    z, cache = B.mlp_forward(x, *params, activation="sigmoid", output="linear")
+    _, dz = B.softmax_cross_entropy(z, y)
+    _, *grads = B.mlp_backward(dz, cache)
+    want = [np.linalg.norm(np.asarray(B.to_host(g))) for g in grads[0::2]]
+    np.testing.assert_allclose(got, want, rtol=1e-12)
+    assert got.shape == (3,)
+
+
+def test_layer_gradient_norms_vanish_with_sigmoid_not_relu():
+    """In a 9-layer network the first layer's gradient is far smaller than the last's with sigmoids,
+    not with ReLUs (003 "Vanishing Gradient Problem").
+
+    Concept: act.vanishing.
+    """
+    rng = np.random.default_rng(1)
+    x, y = rng.normal(size=(32, 8)), np.eye(3)[rng.integers(0, 3, 32)]
+    sizes = [8] + [16] * 8 + [3]
+    sigmoid = layer_gradient_norms(x, y, *_sigmoid_mlp(rng, sizes), activation="sigmoid")
+    relu_params = tuple(p * np.sqrt(2) if p.ndim == 2 else p for p in _sigmoid_mlp(rng, sizes))   # He scale
+    relu = layer_gradient_norms(x, y, *relu_params, activation="relu")
+    assert sigmoid[0] / sigmoid[-1] < 1e-3
+    assert relu[0] / relu[-1] > 1e-1
+
+
+def test_layer_gradient_norms_rejects_cross_entropy_without_softmax():
+    rng = np.random.default_rng(2)
+    params = _sigmoid_mlp(rng, [2, 2])
+    with pytest.raises(ValueError, match="layer_gradient_norms: loss 'cross_entropy' needs output 'softmax'"):
+        layer_gradient_norms(np.ones((1, 2)), np.ones((1, 2)), *params, output="sigmoid")
+
+
+def test_mlp_param_count_counts_weights_and_biases():
+    """(D+1)H per layer: the hello-world network 64-500-500-10 has 288,010 parameters.
+
+    Concept: model.deep_vs_fat.
+    """
+    assert mlp_param_count([64, 500, 500, 10]) == 64 * 500 + 500 + 500 * 500 + 500 + 500 * 10 + 10
+    rng = np.random.default_rng(3)
+    assert mlp_param_count([4, 5, 3]) == sum(p.size for p in _sigmoid_mlp(rng, [4, 5, 3]))
+    with pytest.raises(ValueError, match="mlp_param_count: sizes must be"):
+        mlp_param_count([4])
+
+
+def test_width_for_budget_reproduces_the_slides_fat_networks():
+    """Seide et al. 2011 (003 "Why Deep?"): with their 429 inputs and 9304 outputs, one hidden layer with
+    the parameters of 5 x 2k is 1 x 3772 (printed on the slide) and of 7 x 2k is 1 x 4634 (this counts
+    4635: one unit of rounding, the paper's exact bias convention is not on the slide).
+
+    Concept: model.deep_vs_fat.
+    """
+    D, K = 429, 9304
+    assert width_for_budget(D, K, 1, mlp_param_count([D] + [2048] * 5 + [K])) == 3772
+    assert abs(width_for_budget(D, K, 1, mlp_param_count([D] + [2048] * 7 + [K])) - 4634) <= 1
+    for depth in (1, 2, 5):                      # the width found spends the budget to within one unit
+        budget = mlp_param_count([64, 300, 300, 10])
+        H = width_for_budget(64, 10, depth, budget)
+        assert mlp_param_count([64] + [H] * depth + [10]) <= budget + mlp_param_count([64] + [1] * depth + [10])
+        assert mlp_param_count([64] + [H + 1] * depth + [10]) > budget
+
+
+def test_recipe_follows_the_flow_chart():
+    """Training data first: not good there is an optimisation problem whatever the testing data say;
+    good there and not on testing data is overfitting (003 "Recipe of Deep Learning").
+
+    Concept: recipe.flow.
+    """
+    assert recipe(False) == recipe(False, True) == recipe(False, False) == "training"
+    assert recipe(True, False) == "testing"
+    assert recipe(True, True) == "done"
+    assert set(RECIPE) == {"training", "testing", "done"}
+    with pytest.raises(ValueError, match="recipe: good_on_testing must be True or False"):
+        recipe(True)
+    with pytest.raises(ValueError, match="recipe: good_on_training must be True or False; got 0.5"):
+        recipe(0.5)

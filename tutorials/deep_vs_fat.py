@@ -40,6 +40,7 @@ import sys
 import numpy as np
 
 from reference.keras import SGD, Activation, Dense, Sequential
+from reference.training import mlp_param_count, width_for_budget
 
 from ._common import digits, accuracy_noise, fit, pyplot, shape_verdict, tutorial_main
 
@@ -66,13 +67,12 @@ def build(B, seed, hidden_sizes):
 
 
 def n_params(hidden_sizes, d=64, k=10):
-    sizes = [d, *hidden_sizes, k]
-    return sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:]))
+    return mlp_param_count([d, *hidden_sizes, k])
 
 
 def fat_width(params, d=64, k=10):
     """The one hidden layer H with (about) ``params`` parameters: P = dH + H + kH + k."""
-    return int(round((params - k) / (d + 1 + k)))
+    return width_for_budget(d, k, 1, params)
 
 
 def run(ctx):

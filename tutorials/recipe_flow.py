@@ -38,6 +38,7 @@ import sys
 
 import numpy as np
 
+from reference import training
 from reference.keras import SGD, Activation, Dense, Sequential
 
 from ._common import digits, fit, pyplot, shape_verdict, tutorial_main
@@ -125,11 +126,11 @@ def recipe(runs, depth):
     if not shallower:
         return "the baseline"
     r = runs[depth]
-    if r["train_loss"] > min(s["train_loss"] for s in shallower):
-        return "worse on training data: optimisation"
-    if r["test_loss"] > min(s["test_loss"] for s in shallower):
-        return "better on training, worse on testing: overfitting"
-    return "better on both"
+    step = training.recipe(good_on_training=r["train_loss"] <= min(s["train_loss"] for s in shallower),
+                           good_on_testing=r["test_loss"] <= min(s["test_loss"] for s in shallower))
+    return {"training": "worse on training data: optimisation",
+            "testing": "better on training, worse on testing: overfitting",
+            "done": "better on both"}[step]
 
 
 def plot(ctx, runs, units, epochs):

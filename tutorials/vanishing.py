@@ -46,6 +46,7 @@ import numpy as np
 
 from reference.gradcheck import numeric_gradient
 from reference.keras import SGD, Activation, Dense, Sequential
+from reference.training import layer_gradient_norms
 
 from ._common import digits, accuracy_noise, fit, pyplot, shape_verdict, tutorial_main
 
@@ -82,11 +83,8 @@ def mlp_params(model):
 
 def gradient_norms(B, model, x, y, activation):
     """‖∂L/∂W^l‖ for every layer l, L the mean cross entropy on (x, y): mlp_forward/mlp_backward."""
-    params = mlp_params(model)
-    z, cache = B.mlp_forward(x, *params, activation=activation, output="linear")
-    _, dL_dz = B.softmax_cross_entropy(z, y)
-    grads = B.mlp_backward(dL_dz, cache)[1:]
-    return np.array([float(np.linalg.norm(np.asarray(B.to_host(g)))) for g in grads[0::2]])
+    return layer_gradient_norms(x, y, *mlp_params(model), activation=activation, output="softmax",
+                                loss="cross_entropy", backend=B)
 
 
 def run(ctx):
