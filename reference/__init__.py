@@ -23,8 +23,12 @@ from .losses import cross_entropy, loss_surface, mae, mse, softmax_cross_entropy
 from .network import (ACTIVATIONS, OUTPUTS, dense_backward, dense_forward, mlp_backward,
                       mlp_forward, network_backward, network_forward, neuron_backward,
                       neuron_forward)
-from .optimize import (MLP_LOSSES, closed_form, gd_step, linear_gd, mlp_epoch, network_epoch,
-                       sgd_init, sgd_update)
+from .optimize import MLP_LOSSES, closed_form, gd_step, linear_gd, mlp_epoch, network_epoch
+from .optimizers import (SCHEDULES, AdadeltaState, AdagradState, AdamState, MomentumState,
+                         RMSpropState, adadelta_init, adadelta_update, adagrad_init, adagrad_update,
+                         adam_init, adam_update, clip_global_norm, lr_schedule, momentum_init,
+                         momentum_update, nadam_init, nadam_update, rmsprop_init, rmsprop_update,
+                         sgd_init, sgd_update)
 
 #: The primitives every backend implements, with these names and signatures.
 PRIMITIVES = (
@@ -41,6 +45,16 @@ PRIMITIVES = (
     "cross_entropy", "softmax_cross_entropy",
     "neuron_forward", "neuron_backward", "mlp_forward", "mlp_backward",
     "sgd_init", "sgd_update", "mlp_epoch",
+    # lecture 003 (II): optimizers, learning-rate schedules, gradient clipping
+    "momentum_init", "momentum_update", "adagrad_init", "adagrad_update",
+    "rmsprop_init", "rmsprop_update", "adadelta_init", "adadelta_update",
+    "adam_init", "adam_update", "nadam_init", "nadam_update",
+    "lr_schedule", "clip_global_norm",
 )
 
-__all__ = list(PRIMITIVES) + ["ACTIVATIONS", "OUTPUTS", "MLP_LOSSES", "PRIMITIVES"]
+#: The optimizer rules: ``<rule>_init(param)`` and ``<rule>_update(param, grad, state, **hyper)``.
+OPTIMIZERS = ("sgd", "momentum", "adagrad", "rmsprop", "adadelta", "adam", "nadam")
+
+__all__ = list(PRIMITIVES) + ["ACTIVATIONS", "OUTPUTS", "MLP_LOSSES", "PRIMITIVES", "OPTIMIZERS",
+                              "SCHEDULES", "MomentumState", "AdagradState", "RMSpropState",
+                              "AdadeltaState", "AdamState"]

@@ -155,6 +155,70 @@ def positive(fn: str, name: str, value) -> float:
     return float(value)
 
 
+def nonnegative(fn: str, name: str, value) -> float:
+    """A finite real number >= 0 (a weight decay, Adagrad's optional epsilon)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise ValueError(f"{fn}: {name} must be a number >= 0; got {value!r}")
+    if not (math.isfinite(float(value)) and value >= 0):
+        raise ValueError(f"{fn}: {name} must be a number >= 0; got {value!r}")
+    return float(value)
+
+
+def fraction(fn: str, name: str, value) -> float:
+    """A decay rate in [0, 1) (momentum, beta1, beta2, RMSprop's alpha, Adadelta's rho)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise ValueError(f"{fn}: {name} must be a number in [0, 1); got {value!r}")
+    if not (math.isfinite(float(value)) and 0 <= value < 1):
+        raise ValueError(f"{fn}: {name} must be a number in [0, 1); got {value!r}")
+    return float(value)
+
+
+def flag(fn: str, name: str, value) -> bool:
+    """True or False, nothing else (``nesterov``, ``inplace``)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"{fn}: {name} must be True or False; got {value!r}")
+    return bool(value)
+
+
+def rule(fn: str, param, grad, state, state_type, inplace: bool):
+    """Check the arguments every optimizer rule ``<rule>_update(param, grad, state, ...)`` takes.
+
+    ``param`` is a non-empty float array of any shape; ``grad`` has its shape and
+    dtype; ``state`` is a ``state_type`` (a named tuple from ``<rule>_init``) whose
+    arrays have ``param``'s shape and dtype and whose step count ``t``, if it has
+    one, is an integer >= 0. With ``inplace`` the arrays are overwritten, so
+    ``param`` and the state's arrays must be writeable float arrays already (a list
+    or an int array would be converted, and the caller's object left unchanged).
+
+    Returns ``(param, grad, state)`` with the arrays as arrays.
+    """
+    original = param
+    param = arrays(fn, param=(param, "..."))
+    grad = same_shape(fn, "grad", grad, "param", param)
+    init = fn.replace("_update", "_init")
+    if not isinstance(state, state_type):
+        article = "an" if state_type.__name__[0] in "AEIOU" else "a"
+        raise ValueError(f"{fn}: state must be {article} {state_type.__name__} from {init}; "
+                         f"got {type(state).__name__}")
+    fields = {}
+    for field, value in zip(state._fields, state):
+        if field == "t":
+            if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral) or value < 0:
+                raise ValueError(f"{fn}: state.t must be an integer >= 0 (the number of updates so far); "
+                                 f"got {value!r}")
+            fields[field] = int(value)
+            continue
+        value = same_shape(fn, f"state.{field}", value, "param", param)
+        fields[field] = value
+    if inplace:
+        for name, checked, given in [("param", param, original)] + [
+                (f"state.{f}", fields[f], getattr(state, f)) for f in state._fields if f != "t"]:
+            if checked is not given or (not _is_device_array(given) and not given.flags.writeable):
+                raise ValueError(f"{fn}: inplace=True needs {name} to be a writeable float32 or float64 "
+                                 f"array (it is overwritten); got {type(given).__name__}")
+    return param, grad, state_type(**fields)
+
+
 def real(fn: str, name: str, value) -> float:
     """A finite real number (a slope, a coefficient)."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):

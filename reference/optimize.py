@@ -10,6 +10,7 @@ import numpy as np
 from . import _check
 from .linear import linear_backward, linear_forward
 from .losses import LOSSES, mae, mse, softmax_cross_entropy
+from .optimizers import sgd_update
 from .network import (ACTIVATIONS, OUTPUTS, mlp_backward, mlp_forward, network_backward,
                       network_forward)
 
@@ -219,63 +220,6 @@ def network_epoch(x, y_hat, *params, order=None, batch_size=1, eta=0.01,
         params = tuple(gd_step(theta, g, eta) for theta, g in zip(params, grads))
         losses.append(L)
     return params, np.array(losses, dtype=x.dtype)
-
-
-def sgd_init(param):
-    r"""The state plain SGD keeps for one parameter: none.
-
-    Every optimizer rule of slidespec comes as a pair ``<rule>_init(param) -> state``
-    and ``<rule>_update(param, grad, state, **hyper) -> (param, state)``; plain SGD is
-    the one whose state is empty, so its ``init`` returns ``()``.
-
-    Concept: optim.sgd
-
-    Slides: 003 "Keras" (``SGD(lr=0.1)``).
-
-    Parameters
-    ----------
-    param : ndarray, any shape, float32 or float64
-
-    Returns
-    -------
-    state : ``()``
-    """
-    _check.arrays("sgd_init", param=(param, "..."))
-    return ()
-
-
-def sgd_update(param, grad, state, eta=0.01):
-    r"""One plain stochastic-gradient-descent update of one parameter.
-
-    .. math::
-
-        w \leftarrow w - \eta \frac{\partial L}{\partial w}
-
-    With the gradient of one mini-batch's loss this is Keras's ``SGD(lr=η)``; it is
-    :func:`gd_step` in the optimizer-rule form that the adaptive optimizers share.
-
-    Concept: optim.sgd, gd.step
-
-    Slides: 003 "Keras" (``SGD(lr=0.1)``), "Gradient Descent".
-
-    Parameters
-    ----------
-    param : ndarray, any shape, float32 or float64 (a scalar parameter is a 0-d array)
-    grad : ndarray, ``param``'s shape and dtype
-    state : from :func:`sgd_init` (``()``)
-    eta : float > 0 — the learning rate (Keras's ``lr``)
-
-    Returns
-    -------
-    param : ndarray, a new array (the input is not changed)
-    state : ``()``
-    """
-    param = _check.arrays("sgd_update", param=(param, "..."))
-    grad = _check.same_shape("sgd_update", "grad", grad, "param", param)
-    if state != ():
-        raise ValueError(f"sgd_update: state must be () from sgd_init; got {type(state).__name__}")
-    eta = _check.positive("sgd_update", "eta", eta)
-    return (param - eta * grad).astype(param.dtype, copy=False), ()
 
 
 def mlp_epoch(x, y_hat, *params, order=None, batch_size=32, eta=0.01, activation="sigmoid",
