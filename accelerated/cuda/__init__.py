@@ -35,8 +35,11 @@ Where results live
   upload it once; :func:`mlp_epoch` returns its batch losses as a host array
   (one copy per epoch) and, in device mode, its parameters on the device.
 
-Inputs are never changed. A device array a caller sliced into a non-contiguous
-view is accepted; where a kernel needs a flat view it is copied once.
+Inputs are never changed, except by an optimizer update called with
+``inplace=True`` (:mod:`accelerated.cuda.optimizers`), which writes the new
+parameter and state into the arrays it was given, host or device. A device
+array a caller sliced into a non-contiguous view is accepted; where a kernel
+needs a flat view it is copied once.
 
 Launch settings (threads per block, tile edge) are not parameters: they are
 :data:`config` (see :mod:`accelerated.cuda._launch`), small by default under the
@@ -53,7 +56,10 @@ from .linear import linear_backward, linear_forward
 from .losses import cross_entropy, loss_surface, mae, mse, softmax_cross_entropy
 from .network import (dense_backward, dense_forward, mlp_backward, mlp_forward, network_backward,
                       network_forward, neuron_backward, neuron_forward)
-from .optimize import closed_form, gd_step, linear_gd, mlp_epoch, network_epoch, sgd_init, sgd_update
+from .optimize import closed_form, gd_step, linear_gd, mlp_epoch, network_epoch
+from .optimizers import (adadelta_init, adadelta_update, adagrad_init, adagrad_update, adam_init,
+                         adam_update, clip_global_norm, lr_schedule, momentum_init, momentum_update,
+                         nadam_init, nadam_update, rmsprop_init, rmsprop_update, sgd_init, sgd_update)
 
 __all__ = [
     "sigmoid_forward", "sigmoid_backward", "relu_forward", "relu_backward",
@@ -67,5 +73,9 @@ __all__ = [
     "neuron_forward", "neuron_backward", "mlp_forward", "mlp_backward",
     "closed_form", "gd_step", "linear_gd", "network_epoch",
     "sgd_init", "sgd_update", "mlp_epoch",
+    "momentum_init", "momentum_update", "adagrad_init", "adagrad_update",
+    "rmsprop_init", "rmsprop_update", "adadelta_init", "adadelta_update",
+    "adam_init", "adam_update", "nadam_init", "nadam_update",
+    "lr_schedule", "clip_global_norm",
     "to_device", "to_host", "config",
 ]

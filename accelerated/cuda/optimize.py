@@ -19,8 +19,9 @@ The twins of :mod:`reference.optimize`. The loops run entirely on the device:
   adds the output layer's bias, takes the stable softmax and cross entropy of each
   row and writes :math:`\partial L/\partial z` (no softmax output is ever stored);
   tiled products and column sums backward; one update launch for every parameter
-  (:func:`sgd_update`'s rule). The parameters stay in one device buffer for the
-  whole epoch; the batch losses come back to the host once, at the end.
+  (:func:`~accelerated.cuda.optimizers.sgd_update`'s rule). The parameters stay in
+  one device buffer for the whole epoch; the batch losses come back to the host
+  once, at the end.
 * :func:`closed_form` forms :math:`X^T X` and :math:`X^T \hat y` in float64 with one
   tiled product of :math:`[x \mid 1 \mid \hat y]` with itself, then solves the
   small system on the host with the reference's solver (same error when singular).
@@ -337,71 +338,6 @@ def network_epoch(x, y_hat, *params, order=None, batch_size=1, eta=0.01,
         return new_params, losses
     host = tuple(v.copy_to_host() for v in new_params[:-1]) + (new_params[-1].copy_to_host()[()],)
     return host, losses.copy_to_host()
-
-
-@simulator_paced
-def sgd_init(param):
-    r"""The state plain SGD keeps for one parameter: none.
-
-    Every optimizer rule comes as a pair ``<rule>_init(param) -> state`` and
-    ``<rule>_update(param, grad, state, **hyper) -> (param, state)``; plain SGD is
-    the one whose state is empty.
-
-    Concept: optim.sgd
-
-    Slides: 003 "Keras" (``SGD(lr=0.1)``).
-
-    Parameters
-    ----------
-    param : ndarray or device array, any shape, float32 or float64
-
-    Returns
-    -------
-    state : ``()``
-    """
-    _check.arrays("sgd_init", param=(param, "..."))
-    return ()
-
-
-@simulator_paced
-def sgd_update(param, grad, state, eta=0.01):
-    r"""One plain stochastic-gradient-descent update of one parameter (one elementwise kernel).
-
-    .. math::
-
-        w \leftarrow w - \eta \frac{\partial L}{\partial w}
-
-    Concept: optim.sgd, gd.step
-
-    Slides: 003 "Keras" (``SGD(lr=0.1)``), "Gradient Descent".
-
-    Parameters
-    ----------
-    param : ndarray or device array, any shape, float32 or float64
-    grad : ``param``'s shape and dtype
-    state : from :func:`sgd_init` (``()``)
-    eta : float > 0 — the learning rate
-
-    Returns
-    -------
-    param : a new array, on the device if ``param`` or ``grad`` was (a NumPy scalar
-        for a 0-d host ``param``, a 0-d device array for a 0-d device one)
-    state : ``()``
-    """
-    on_device = any_device(param, grad)
-    param = _check.arrays("sgd_update", param=(param, "..."))
-    grad = _check.same_shape("sgd_update", "grad", grad, "param", param)
-    if state != ():
-        raise ValueError(f"sgd_update: state must be () from sgd_init; got {type(state).__name__}")
-    eta = _check.positive("sgd_update", "eta", eta)
-    pd, gd_ = flat(dev(param)), flat(dev(grad))
-    out = empty(param.shape, param.dtype)
-    n = pd.shape[0]
-    NP = np.dtype(param.dtype).type
-    _ops.launch_1d(_ops.kernels(param.dtype).gd_update, n, pd, gd_, out.reshape(n), NP(eta))
-    if len(param.shape) == 0:
-        return scalar_result(out, on_device), ()
-    return result(out, on_device), ()
 
 
 @simulator_paced
