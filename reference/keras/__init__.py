@@ -24,7 +24,9 @@ instead of the slide's 28*28)::
 ``Sequential(backend="cpu")`` (or ``"cuda"``, or ``SLIDESPEC_BACKEND``) runs the same
 model on the fast backends, and ``Sequential(seed=0)`` makes a run reproducible.
 Keras 2's spellings work as well: ``Dense(500, activation='sigmoid', input_dim=64)``,
-``SGD(learning_rate=0.1)``, ``fit(..., epochs=20)``.
+``SGD(learning_rate=0.1)``, ``fit(..., epochs=20)``. The slide "Let's try it" swaps
+the optimizer in one line, ``model.compile(loss='categorical_crossentropy',
+optimizer=Adam(), metrics=['accuracy'])``, and so can this code.
 
 What is here: :class:`~reference.keras.models.Sequential` (``add``, ``compile``,
 ``fit`` returning a :class:`~reference.keras.models.History`, ``evaluate``,
@@ -33,7 +35,11 @@ What is here: :class:`~reference.keras.models.Sequential` (``add``, ``compile``,
 :class:`~reference.keras.layers.Dense`, :class:`~reference.keras.layers.Activation`
 (``'sigmoid'``, ``'relu'``, ``'softmax'``, ``'linear'``, ``'leaky_relu'``, ``'tanh'``),
 :class:`~reference.keras.layers.PReLU` and :class:`~reference.keras.layers.Maxout`;
-the optimizer :class:`~reference.keras.optimizers.SGD`; the losses ``'mse'``,
+the optimizers :class:`~reference.keras.optimizers.SGD` (with ``momentum``, ``nesterov``
+and ``decay``), :class:`~reference.keras.optimizers.Adagrad`,
+:class:`~reference.keras.optimizers.RMSprop`, :class:`~reference.keras.optimizers.Adadelta`,
+:class:`~reference.keras.optimizers.Adam` and :class:`~reference.keras.optimizers.Nadam`
+(or their names, ``optimizer='adam'``); the losses ``'mse'``,
 ``'mae'``, ``'categorical_crossentropy'``, ``'sparse_categorical_crossentropy'``;
 the metric ``'accuracy'``. :mod:`reference.keras.models` says how ``fit`` maps onto
 the primitives and where this model layer differs from Keras.
@@ -41,7 +47,8 @@ the primitives and where this model layer differs from Keras.
 
 from .layers import ACTIVATION_NAMES, Activation, Dense, Maxout, PReLU
 from .models import LOSS_NAMES, METRIC_NAMES, History, Sequential, load_model
-from .optimizers import SGD
+from .optimizers import OPTIMIZER_NAMES, SGD, Adadelta, Adagrad, Adam, Nadam, RMSprop
 
-__all__ = ["Sequential", "History", "load_model", "Dense", "Activation", "PReLU", "Maxout", "SGD",
-           "ACTIVATION_NAMES", "LOSS_NAMES", "METRIC_NAMES"]
+__all__ = ["Sequential", "History", "load_model", "Dense", "Activation", "PReLU", "Maxout",
+           "SGD", "Adagrad", "RMSprop", "Adadelta", "Adam", "Nadam",
+           "ACTIVATION_NAMES", "LOSS_NAMES", "METRIC_NAMES", "OPTIMIZER_NAMES"]

@@ -1,9 +1,23 @@
-"""Saving and loading a :class:`~reference.keras.Sequential` as one ``.npz`` file.
+"""Saving and loading a :class:`~reference.keras.models.Sequential` as one ``.npz`` file.
 
-The file is a NumPy ``.npz`` archive holding ``config``, a 0-d string array with the
-architecture (and the compile settings) as JSON, and ``weight_0``, ``weight_1``, ...,
-the weights in Keras's layout, in the order of ``get_weights``. It is read with
-``allow_pickle=False``: loading a file never runs code from it.
+The file is a NumPy ``.npz`` archive holding
+
+* ``config``: a 0-d string array, JSON text: the architecture, the compile settings
+  (the optimizer's :meth:`~reference.keras.optimizers.Optimizer.get_config`), and the
+  training state's numbers: ``optimizer_state`` (the rule, the count of updates
+  ``iterations``, each parameter's step count ``t`` where its rule keeps one, and the
+  names of the state arrays) and ``rng`` (the model's Generator: its bit generator's
+  ``state`` dict, whose 128-bit integers Python's ``json`` writes and reads exactly;
+  any arrays in it, as MT19937's key, as lists of integers);
+* ``weight_0``, ``weight_1``, ...: the weights in Keras's layout, in the order of
+  ``get_weights``;
+* ``state_<i>_<field>``: the optimizer's state arrays of the ``i``-th parameter array
+  (in the order of ``get_weights``), e.g. ``state_0_m`` and ``state_0_v`` for Adam, in
+  the primitives' layout (a Dense kernel's state is ``(units, input_dim)``, like the
+  ``W`` it belongs to).
+
+It is read with ``allow_pickle=False``: loading a file never runs code from it.
+Version 1 files (no training state) still load, with a fresh optimizer state.
 """
 
 from __future__ import annotations
@@ -19,7 +33,11 @@ import numpy as np
 
 #: The ``format`` entry of a saved model's config.
 FORMAT = "slidespec.keras.Sequential"
-VERSION = 1
+VERSION = 2
+#: The versions :func:`load_model` reads.
+_READABLE = (1, 2)
+#: The bit generators whose state a saved model may hold (those of ``numpy.random``).
+_BIT_GENERATORS = ("PCG64", "PCG64DXSM", "MT19937", "Philox", "SFC64")
 _ZIP_MAGIC = b"PK\x03\x04"
 
 
@@ -27,6 +45,104 @@ def _umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
+
+
+def _json_state(value):
+    """A bit generator's state as JSON-ready data: dicts and ints as they are, arrays tagged with their dtype."""
+    if isinstance(value, dict):
+        return {key: _json_state(v) for key, v in value.items()}
+    if isinstance(value, np.ndarray):
+        return {"__array__": value.dtype.str, "values": value.tolist()}
+    if isinstance(value, np.integer):
+        return int(value)
+    return value
+
+
+def _from_json_state(value):
+    if isinstance(value, dict):
+        if "__array__" in value:
+            dtype = np.dtype(value["__array__"])
+            if dtype.kind not in "iu":
+                raise ValueError(f"a bit generator's state holds integers, not {dtype}")
+            return np.array(value["values"], dtype=dtype)
+        return {key: _from_json_state(v) for key, v in value.items()}
+    return value
+
+
+def _generator(state):
+    """The ``numpy.random.Generator`` whose bit generator has the saved ``state``."""
+    name = state.get("bit_generator") if isinstance(state, dict) else None
+    if name not in _BIT_GENERATORS:
+        raise ValueError(f"the saved Generator's bit generator is {name!r}, not one of {', '.join(_BIT_GENERATORS)}")
+    bit_generator = getattr(np.random, name)()
+    bit_generator.state = _from_json_state(state)
+    return np.random.Generator(bit_generator)
+
+
+def _training_to_save(model):
+    """``(meta, arrays)``: the model's optimizer state as JSON-ready numbers and host arrays (``None, {}`` if none)."""
+    from .models import _host
+
+    training = model._training
+    if training is None or model._compiled is None or training.rule != model._compiled["optimizer"].rule:
+        return None, {}                   # no state yet (or one the next fit would drop: the rule changed)
+    B = model._B
+    arrays, steps = {}, []
+    states = [s for layer_states in training.states for s in layer_states]
+    for i, state in enumerate(states):
+        step = None
+        for field, value in zip(getattr(state, "_fields", ()), state):
+            if field == "t":
+                step = int(value)
+            else:
+                arrays[f"state_{i}_{field}"] = np.ascontiguousarray(_host(B.to_host(value)))
+        steps.append(step)
+    meta = {"rule": training.rule, "iterations": int(training.iterations), "t": steps, "arrays": list(arrays)}
+    return meta, arrays
+
+
+def _training_from_file(model, meta, arrays):
+    """Give ``model`` (built and compiled) the optimizer state ``meta`` and ``arrays`` describe."""
+    from .. import optimizers as rules
+    from .models import _Training
+
+    B = model._B
+    rule = model._compiled["optimizer"].rule
+    if not isinstance(meta, dict) or meta.get("rule") != rule:
+        got = meta.get("rule") if isinstance(meta, dict) else meta
+        raise ValueError(f"the optimizer state is for the rule {got!r}, but the optimizer runs {rule!r}")
+    iterations, steps = meta.get("iterations"), meta.get("t")
+    if isinstance(iterations, bool) or not isinstance(iterations, int) or iterations < 0:
+        raise ValueError(f"the optimizer state's iterations must be an integer >= 0; got {iterations!r}")
+    params = [p for layer in model.layers for p in layer.params]
+    if not isinstance(steps, list) or len(steps) != len(params):
+        raise ValueError(f"the optimizer state has step counts for {len(steps) if isinstance(steps, list) else 0} "
+                         f"parameter arrays; the model has {len(params)}")
+    states = []
+    for i, param in enumerate(params):
+        blank = getattr(rules, f"{rule}_init")(param)      # the state's type and fields, from the reference
+        fields = {}
+        for field in getattr(blank, "_fields", ()):
+            if field == "t":
+                t = steps[i]
+                if isinstance(t, bool) or not isinstance(t, int) or t < 0:
+                    raise ValueError(f"state {i}: t must be an integer >= 0; got {t!r}")
+                fields[field] = t
+                continue
+            key = f"state_{i}_{field}"
+            if key not in arrays:
+                raise ValueError(f"the state array {key!r} is missing")
+            value = arrays[key]
+            if value.shape != param.shape or value.dtype != param.dtype:
+                raise ValueError(f"{key} must be {param.dtype} {param.shape} like its parameter; "
+                                 f"got {value.dtype} {value.shape}")
+            fields[field] = B.to_device(np.array(value, copy=True))
+        states.append(type(blank)(**fields) if fields else ())
+    grouped, start = [], 0
+    for layer in model.layers:
+        grouped.append(tuple(states[start:start + len(layer.params)]))
+        start += len(layer.params)
+    model._training = _Training(rule, iterations, grouped)
 
 
 def save_model(model, path):
@@ -39,8 +155,11 @@ def save_model(model, path):
         "loss": compiled["loss"], "optimizer": compiled["optimizer"].get_config(),
         "metrics": list(compiled["metrics"])}
     config["weights"] = len(weights)
+    config["optimizer_state"], states = _training_to_save(model)
+    config["rng"] = _json_state(model._rng.bit_generator.state)
     arrays = {"config": np.array(json.dumps(config))}
     arrays.update({f"weight_{i}": w for i, w in enumerate(weights)})
+    arrays.update(states)
     directory = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=directory)
     try:
@@ -92,7 +211,7 @@ class _Archive:
 
 
 def load_model(path, backend=None, seed=None):
-    """Load a model written by :meth:`Sequential.save <reference.keras.Sequential.save>`.
+    """Load a model written by :meth:`Sequential.save <reference.keras.models.Sequential.save>`.
 
     Concept: model.dense
 
@@ -102,13 +221,20 @@ def load_model(path, backend=None, seed=None):
     Parameters
     ----------
     path : str or os.PathLike — the ``.npz`` file
-    backend : as for :class:`~reference.keras.Sequential` (the backend is not saved)
-    seed : as for :class:`~reference.keras.Sequential` — the Generator for further ``fit`` shuffles
+    backend : as for :class:`~reference.keras.models.Sequential` (the backend is not saved)
+    seed : None, or as for :class:`~reference.keras.models.Sequential` — the Generator for further ``fit``
+        shuffles (None: the saved model's Generator, continued where it stopped; a fresh one for
+        files saved without it)
 
     Returns
     -------
     Sequential — the same architecture and weights (its predictions are identical),
-    compiled as it was when saved.
+    compiled as it was when saved, with the optimizer's state (and count of updates)
+    as it was: ``fit`` continues the training where it stopped. With ``seed=None`` the
+    model's Generator continues from its saved state too, so the next epochs are
+    shuffled as they would have been without the save: ``fit(epochs=2)`` gives the same
+    numbers as ``fit(epochs=1)``, ``save``, ``load_model``, ``fit(epochs=1)``. A
+    ``seed`` replaces the saved Generator.
 
     Raises
     ------
@@ -141,10 +267,16 @@ def load_model(path, backend=None, seed=None):
         if not isinstance(config, dict) or config.get("format") != FORMAT:
             archive.fail(f"is not a model saved by Sequential.save: its config's format is "
                          f"{config.get('format') if isinstance(config, dict) else None!r}, not {FORMAT!r}")
-        if config.get("version") != VERSION:
-            archive.fail(f"has format version {config.get('version')!r}; this slidespec reads version {VERSION}")
+        if config.get("version") not in _READABLE:
+            archive.fail(f"has format version {config.get('version')!r}; this slidespec reads versions "
+                         f"{', '.join(str(v) for v in _READABLE)}")
         count = config.get("weights", 0)
         weights = [archive.read(f"weight_{i}") for i in range(count)]
+        meta = config.get("optimizer_state")
+        names = meta.get("arrays", []) if isinstance(meta, dict) else []
+        if not isinstance(names, list) or not all(isinstance(name, str) for name in names):
+            archive.fail(f"is not a consistent saved model: its optimizer state names arrays {names!r}")
+        states = {name: archive.read(name) for name in names}
     finally:
         archive.close()
     try:
@@ -161,6 +293,12 @@ def load_model(path, backend=None, seed=None):
         if config.get("compile"):
             c = config["compile"]
             model.compile(optimizer=_from_config(c["optimizer"]), loss=c["loss"], metrics=c["metrics"])
-    except (KeyError, TypeError, ValueError) as exc:
+        if meta is not None:
+            if not config.get("compile") or not model.built:
+                raise ValueError("it holds an optimizer state but no compile settings or no weights")
+            _training_from_file(model, meta, states)
+        if seed is None and config.get("rng") is not None:
+            model._rng = _generator(config["rng"])
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
         archive.fail(f"is not a consistent saved model: {type(exc).__name__}: {exc}", exc)
     return model

@@ -1,7 +1,8 @@
 r"""``Sequential``: the slides' Keras model, written once on a backend's primitives.
 
 A :class:`Sequential` is a stack of layers (:mod:`reference.keras.layers`) trained by
-mini-batch SGD. Everything it computes is a call to the primitives of its backend
+mini-batch gradient descent with an optimizer of :mod:`reference.keras.optimizers`.
+Everything it computes is a call to the primitives of its backend
 ``B = accelerated.backend(backend)``: the same model runs on ``"reference"``,
 ``"cpu"`` or ``"cuda"``, and gives the same numbers up to rounding.
 
@@ -10,18 +11,27 @@ How ``fit`` trains
 * **Fast path.** When the model is Dense layers, each followed by at most one
   ``Activation`` (or given ``activation=``), the hidden ones sharing one activation of
   :data:`reference.network.ACTIVATIONS`, the last one in :data:`reference.network.OUTPUTS`
-  (softmax, sigmoid or linear), the optimizer is SGD and the loss ``mse``, ``mae`` or
-  categorical cross entropy with a softmax output, one epoch is one call of the fused
-  primitive ``B.mlp_epoch`` (integer labels are one-hot encoded first).
+  (softmax, sigmoid or linear), the optimizer is plain SGD (no momentum, no decay) and
+  the loss ``mse``, ``mae`` or categorical cross entropy with a softmax output, one
+  epoch is one call of the fused primitive ``B.mlp_epoch`` (integer labels are one-hot
+  encoded first).
 * **Generic path.** Otherwise, batch by batch: the layers' forward primitives in
   order, the loss (``B.softmax_cross_entropy`` on the logits when the model ends in a
   softmax and the loss is categorical, else ``B.cross_entropy``, ``B.mse`` or
-  ``B.mae``), the backward primitives in reverse, and ``B.sgd_update`` per parameter.
+  ``B.mae``), the backward primitives in reverse, and the optimizer's rule per
+  parameter, ``B.<rule>_update(param, grad, state, eta=..., inplace=True)`` (see
+  :mod:`reference.keras.optimizers`; the learning rate of the :math:`k`-th update is
+  ``B.lr_schedule(lr, k, "inverse_time", decay)`` when the optimizer has a ``decay``).
 
 Both paths take the batches in the same order and compute the same formulas, so
-they give the same numbers (the spec tests check it). On ``cuda`` the parameters stay
-on the GPU for the whole of ``fit``; the fast path uploads ``x`` and ``y`` once per
-``fit``, the generic path uploads each batch.
+they give the same numbers (the spec tests check it). On ``cuda`` the parameters and
+the optimizer's states stay on the GPU for the whole of ``fit``; the fast path uploads
+``x`` and ``y`` once per ``fit``, the generic path uploads each batch.
+
+The optimizer's state (one per parameter array, from ``B.<rule>_init``) and the number
+of updates so far belong to the model: ``compile`` resets them, a second ``fit``
+continues from them (as in Keras), and :meth:`Sequential.save` /
+:func:`load_model` carry them over, so that training resumes exactly where it stopped.
 
 Differences from Keras, on purpose
 ----------------------------------
@@ -56,7 +66,6 @@ from ..network import ACTIVATIONS, OUTPUTS
 from . import optimizers
 from ._progress import Progress, format_logs
 from .layers import Activation, Dense, Layer
-from .optimizers import SGD
 
 #: The losses ``compile`` accepts (and Keras's long names for the first two).
 LOSS_NAMES = ("mse", "mae", "categorical_crossentropy", "sparse_categorical_crossentropy")
@@ -103,6 +112,20 @@ def _host(array):
 
 def _is_int(value):
     return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
+
+
+class _Training:
+    """A model's optimizer state: the rule, the number of updates so far, one state per parameter array.
+
+    ``states[i][j]`` belongs to ``layers[i].params[j]`` (the backend's arrays: on the GPU on ``cuda``).
+    """
+
+    __slots__ = ("rule", "iterations", "states")
+
+    def __init__(self, rule, iterations, states):
+        self.rule = rule
+        self.iterations = iterations
+        self.states = states
 
 
 class Sequential:
@@ -156,6 +179,7 @@ class Sequential:
         self.layers: list[Layer] = []
         self._counts: dict[str, int] = {}
         self._compiled = None
+        self._training = None
         for layer in layers or ():
             self.add(layer)
 
@@ -197,6 +221,7 @@ class Sequential:
             self._counts[layer.prefix] = self._counts.get(layer.prefix, 0) + 1
             layer.name = f"{layer.prefix}_{self._counts[layer.prefix]}"
         self.layers.append(layer)
+        self._training = None            # the optimizer's states no longer fit the parameters
         if index == 0 and layer.input_dim is not None:
             layer.build(layer.input_dim, self._rng, self.dtype)
         elif index and self.layers[index - 1].built:
@@ -248,10 +273,19 @@ class Sequential:
         return "linear"
 
     # -- compile ------------------------------------------------------------------------------------
+    @property
+    def optimizer(self):
+        """The optimizer given to :meth:`compile` (None before): its hyperparameters, not its state."""
+        return None if self._compiled is None else self._compiled["optimizer"]
+
     def compile(self, optimizer="sgd", loss=None, metrics=None):
         r"""Choose the loss, the optimizer and the metrics (step 2 and step 3.1 of the slides).
 
-        Concept: loss.mse, loss.cross_entropy, optim.sgd
+        Compiling starts the optimizer afresh: its states (velocities, running means,
+        step counts) and the count of updates that ``decay`` uses begin at zero at the
+        next ``fit``.
+
+        Concept: loss.mse, loss.cross_entropy, optim.sgd, optim.adam
 
 
         Slides: 003 "Keras" (Step 2: goodness of function; Step 3.1: Configuration);
@@ -259,7 +293,9 @@ class Sequential:
 
         Parameters
         ----------
-        optimizer : :class:`~reference.keras.optimizers.SGD` or ``"sgd"``
+        optimizer : an optimizer of :mod:`reference.keras.optimizers` (``SGD(lr=0.1)``, ``Adam()``, ...)
+            or one of the names :data:`~reference.keras.optimizers.OPTIMIZER_NAMES` (``"sgd"``,
+            ``"adam"``, ..., in any case: that optimizer with Keras's defaults)
         loss : ``"mse"``, ``"mae"``, ``"categorical_crossentropy"`` or
             ``"sparse_categorical_crossentropy"`` (also ``"mean_squared_error"``, ``"mean_absolute_error"``)
         metrics : None or a list: ``["accuracy"]`` (or ``["acc"]``)
@@ -292,6 +328,7 @@ class Sequential:
         compiled = {"loss": loss, "optimizer": opt, "metrics": ["accuracy"] if metrics else []}
         self._check_compiled(where, compiled)
         self._compiled = compiled
+        self._training = None
 
     def _check_compiled(self, where, compiled):
         if compiled["loss"] in _CATEGORICAL:
@@ -356,9 +393,11 @@ class Sequential:
                          f"{y.dtype} {y.shape}{hint}")
 
     # -- arithmetic on the primitives ----------------------------------------------------------------
-    def _upload(self):
+    def _upload(self, copy=False):
+        """The parameters on the backend (``copy``: new arrays, which ``fit`` may update in place)."""
         B = self._B
-        return [tuple(B.to_device(p) for p in layer.params) for layer in self.layers]
+        return [tuple(B.to_device(np.array(p, copy=True) if copy else p) for p in layer.params)
+                for layer in self.layers]
 
     def _fused(self, compiled):
         """Whether the loss takes the last layer's logits (softmax fused with cross entropy)."""
@@ -406,7 +445,8 @@ class Sequential:
 
     def _fast_plan(self, compiled):
         """The ``mlp_epoch`` arguments when ``fit`` can take the fast path, else None."""
-        if not self._fast_path or type(compiled["optimizer"]) is not SGD:
+        opt = compiled["optimizer"]
+        if not self._fast_path or opt.rule != "sgd" or opt.decay:
             return None
         acts, open_dense = [], False
         for layer in self.layers:
@@ -444,8 +484,10 @@ class Sequential:
             del flat[:len(layer_params)]
         return grouped, np.asarray(_host(B.to_host(losses)), dtype=np.float64)
 
-    def _generic_epoch(self, params, states, x, t, order, batch_size, eta, compiled):
+    def _generic_epoch(self, params, training, x, t, order, batch_size, compiled):
         B = self._B
+        opt = compiled["optimizer"]
+        update, hyper = getattr(B, f"{training.rule}_update"), opt._hyper()
         fused = self._fused(compiled)
         n = x.shape[0]
         losses = []
@@ -455,32 +497,40 @@ class Sequential:
             else:
                 batch = order[start:start + batch_size]
                 xb, tb = x[batch], t[batch]
+            eta = opt.learning_rate
+            if opt.decay:                 # Keras's decay: eta / (1 + decay * updates so far)
+                eta = B.lr_schedule(eta, training.iterations, "inverse_time", opt.decay)
             out, caches = self._forward(params, B.to_device(xb), skip_softmax=fused)
             L, d = self._loss(out, B.to_device(tb), compiled, fused)
             losses.append(float(L))
             new_params, new_states = [None] * len(params), [None] * len(params)
             for index in reversed(range(len(self.layers))):
                 d, grads = self.layers[index].backward(B, d, caches[index])
-                updated = [B.sgd_update(p, g, s, eta=eta) for p, g, s in zip(params[index], grads, states[index])]
+                updated = [update(p, g, s, eta=eta, **hyper, inplace=True)
+                           for p, g, s in zip(params[index], grads, training.states[index])]
                 new_params[index] = tuple(u[0] for u in updated)
                 new_states[index] = tuple(u[1] for u in updated)
-            params, states = new_params, new_states
-        return params, states, np.asarray(losses, dtype=np.float64)
+            params, training.states = new_params, new_states
+            training.iterations += 1
+        return params, np.asarray(losses, dtype=np.float64)
 
     # -- training -----------------------------------------------------------------------------------
     def fit(self, x=None, y=None, batch_size=None, epochs=None, verbose=1, callbacks=None,
             validation_split=0.0, validation_data=None, shuffle=True, *, nb_epoch=None):
-        r"""Train by mini-batch SGD (step 3.2 of the slides: find the optimal network parameters).
+        r"""Train by mini-batch gradient descent (step 3.2 of the slides: find the optimal network parameters).
 
         .. math::
 
             \boldsymbol\theta^{k} \leftarrow \boldsymbol\theta^{k-1} - \eta\,\nabla L^k(\boldsymbol\theta^{k-1}),
             \qquad k = 1, \dots, \lceil N / B \rceil \text{ per epoch}
 
-        Each epoch draws a fresh order from the model's Generator (``shuffle=True``),
-        cuts it into batches of ``batch_size`` (the last one smaller), and updates once
-        per batch. ``validation_split`` keeps the *last* fraction of ``x``/``y`` out of
-        training (before shuffling, as Keras does); ``validation_data`` takes precedence.
+        (with plain SGD; the other optimizers replace this update by their rule, fed the
+        same mini-batch gradients :math:`\nabla L^k`). Each epoch draws a fresh order from
+        the model's Generator (``shuffle=True``), cuts it into batches of ``batch_size``
+        (the last one smaller), and updates once per batch. ``validation_split`` keeps the
+        *last* fraction of ``x``/``y`` out of training (before shuffling, as Keras does);
+        ``validation_data`` takes precedence. A second ``fit`` continues the first: the
+        optimizer's states and its count of updates carry over (``compile`` resets them).
 
         Concept: batch.minibatch, batch.epoch, gd.loop
 
@@ -555,6 +605,15 @@ class Sequential:
             val = (x_val, t_val)
         return self._train(x, t, val, epochs, batch_size, verbose, shuffle, compiled)
 
+    def _optimizer_states(self, params, opt):
+        """The model's optimizer state for the rule of ``opt``: kept from earlier fits, or new (zeros, 0 updates)."""
+        training = self._training
+        if training is None or training.rule != opt.rule or len(training.states) != len(params):
+            init = getattr(self._B, f"{opt.rule}_init")
+            training = _Training(opt.rule, 0, [tuple(init(p) for p in layer_params) for layer_params in params])
+            self._training = training
+        return training
+
     def _train(self, x, t, val, epochs, batch_size, verbose, shuffle, compiled):
         B = self._B
         n = x.shape[0]
@@ -564,9 +623,9 @@ class Sequential:
         history = History(self, {"epochs": epochs, "batch_size": batch_size, "samples": n, "verbose": verbose,
                                  "path": "fast" if plan else "generic"})
         progress = Progress(verbose, epochs)
-        params = self._upload()
+        params = self._upload(copy=True)
         try:
-            states = [tuple(B.sgd_init(p) for p in layer_params) for layer_params in params]
+            training = self._optimizer_states(params, compiled["optimizer"])
             if plan:
                 x_d, t_d = B.to_device(x), B.to_device(t)
             val_d = None if val is None else (B.to_device(val[0]), B.to_device(val[1]))
@@ -576,9 +635,9 @@ class Sequential:
                 order = self._rng.permutation(n) if shuffle else None
                 if plan:
                     params, losses = self._fast_epoch(params, x_d, t_d, order, batch_size, eta, plan)
+                    training.iterations += len(sizes)
                 else:
-                    params, states, losses = self._generic_epoch(params, states, x, t, order, batch_size, eta,
-                                                                 compiled)
+                    params, losses = self._generic_epoch(params, training, x, t, order, batch_size, compiled)
                 logs = {"loss": float(np.dot(losses, sizes) / n)}
                 if compiled["metrics"]:
                     logs["accuracy"] = self._score(params, x, t, compiled, want_loss=False,
@@ -713,9 +772,12 @@ class Sequential:
                            for layer in self.layers]}
 
     def save(self, path):
-        """Save the architecture, the weights and the compile settings to one ``.npz`` file.
+        """Save the architecture, the weights, the compile settings and the training state to one ``.npz`` file.
 
-        See :func:`reference.keras.load_model`. The file is written atomically: to a
+        The training state is the optimizer's state of every parameter array and its count
+        of updates, and the state of the model's Generator: :func:`load_model` restores
+        them, so that ``fit`` after loading continues exactly as it would have without the
+        save. See :func:`reference.keras.models.load_model`. The file is written atomically: to a
         temporary file in the same directory, then renamed over ``path``.
         """
         from ._saving import save_model
