@@ -1,4 +1,4 @@
-"""Keras-style progress output of :meth:`reference.keras.Sequential.fit` (written to ``sys.stdout``).
+"""Keras-style progress output of :meth:`reference.keras.models.Sequential.fit` (written to ``sys.stdout``).
 
 ``verbose=0`` prints nothing; ``verbose=2`` one line per epoch; ``verbose=1`` the same
 lines and, when the output is a terminal, a progress bar over the epochs below them

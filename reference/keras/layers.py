@@ -1,9 +1,9 @@
-r"""Layers of :class:`reference.keras.Sequential`: ``Dense``, ``Activation``, ``PReLU``, ``Maxout``.
+r"""Layers of :class:`reference.keras.models.Sequential`: ``Dense``, ``Activation``, ``PReLU``, ``Maxout``.
 
 A layer is a description (its sizes and activation) plus its parameters. Its
 arithmetic is always a backend's primitives: ``forward(B, x, params)`` and
 ``backward(B, da, cache)`` take the backend ``B`` and the parameters explicitly, so
-that :meth:`~reference.keras.Sequential.fit` can keep the parameters on the GPU
+that :meth:`~reference.keras.models.Sequential.fit` can keep the parameters on the GPU
 while the layer keeps its own copy on the host between calls.
 
 Weights are kept in the primitives' layout, :math:`W` of shape ``(units, input_dim)``
@@ -223,7 +223,7 @@ class Dense(Layer):
     Both of the slides' spellings work: Keras 2's ``Dense(500, activation='sigmoid',
     input_dim=64)`` and Keras 1's ``Dense(input_dim=28*28, output_dim=500)`` followed by
     ``Activation('sigmoid')``. ``input_dim`` is needed on the first layer only (or not at
-    all: :meth:`Sequential.fit <reference.keras.Sequential.fit>` then takes it from the
+    all: :meth:`Sequential.fit <reference.keras.models.Sequential.fit>` then takes it from the
     data). The kernel starts Glorot-uniform, the bias at 0.
 
     Concept: model.dense
@@ -237,7 +237,7 @@ class Dense(Layer):
     units : int >= 1 — the number of units (Keras 2); ``output_dim`` is Keras 1's name for it
     activation : str or None — one of :data:`ACTIVATION_NAMES`; None is ``"linear"``
     input_dim : int >= 1 or None — the input size (first layer); ``input_shape=(D,)`` also works
-    name : str or None — a name for :meth:`~reference.keras.Sequential.summary` (default ``dense_<i>``)
+    name : str or None — a name for :meth:`~reference.keras.models.Sequential.summary` (default ``dense_<i>``)
 
     Weights (``get_weights``): ``[kernel (input_dim, units), bias (units,)]``.
     """
