@@ -21,12 +21,13 @@ from ._common import (DEFAULT_OUT, base_parser, execute, header_markdown, prepar
 
 EPILOG = """\
 how long (2-core machine, measured while it was busy with other work; less when idle):
-  --quick  reference: about 50 s of CPU time (2 minutes on the busy machine); cpu: about
-           45 s with Numba's on-disk cache warm, more the first time (every kernel
+  --quick  reference: about 65 s of CPU time (2-3 minutes on the busy machine); cpu: about
+           60 s with Numba's on-disk cache warm, more the first time (every kernel
            compiles once).
-  full     reference: about 6 minutes; cpu: about 5 minutes. Most of it is the digits
-           tutorials (vanishing, deep_vs_fat, hello_world), which train networks for
-           100-300 epochs.
+  full     reference: about 8 minutes; cpu: about 7 minutes. Most of it is the digits
+           tutorials (vanishing, deep_vs_fat, hello_world, adam_vs_sgd), which train
+           networks for 100-300 epochs, and optimizers, which tries every optimiser at
+           15 learning rates on two surfaces (about a minute on either backend).
   cuda on NUMBA_ENABLE_CUDASIM=1 (the simulator, one Python thread per GPU thread):
            tiny smoke-test sizes whatever the flags, about 8 minutes.
 
