@@ -588,6 +588,8 @@ class SpecDirective(SphinxDirective):
     def _tests(self, proj: Project, f: Func, cids, primitive: bool, loc) -> nodes.Node:
         env = self.env
         found = proj.tests_for(f.name)
+        for cid in cids or ():
+            found += [t for t in proj.tests_tagged(cid) if t not in found]
         strict = primitive and "tests-optional" not in self.options
         if not found:
             return _missing(env, loc, f"slidespec: no spec test named after {f.name} "
