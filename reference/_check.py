@@ -197,8 +197,7 @@ def rule(fn: str, param, grad, state, state_type, inplace: bool):
     grad = same_shape(fn, "grad", grad, "param", param)
     init = fn.replace("_update", "_init")
     if not isinstance(state, state_type):
-        article = "an" if state_type.__name__[0] in "AEIOU" else "a"
-        raise ValueError(f"{fn}: state must be {article} {state_type.__name__} from {init}; "
+        raise ValueError(f"{fn}: state must be the {state_type.__name__} that {init} returns; "
                          f"got {type(state).__name__}")
     fields = {}
     for field, value in zip(state._fields, state):

@@ -598,3 +598,229 @@ def test_mlp_epoch_bad_input(B, R, args, kwargs, prefix):
     """mlp_epoch rejects cross entropy without a softmax output, unknown loss/output/activation names, bad batch_size,
     eta or order, targets that are not (N, K) (labels included) and mismatched params, with the reference's text."""
     assert_same_error(B, R, "mlp_epoch", args, kwargs, prefix)
+
+
+# -- lecture 003 (II): the optimizer rules, learning-rate schedules, gradient clipping -------------------
+from reference.optimizers import (AdadeltaState, AdagradState, AdamState, MomentumState,  # noqa: E402
+                                  RMSpropState)
+
+Z2 = np.zeros(2)
+RULE_STATES = {
+    "momentum": (MomentumState, lambda a: MomentumState(a)),
+    "adagrad": (AdagradState, lambda a: AdagradState(a)),
+    "rmsprop": (RMSpropState, lambda a: RMSpropState(a)),
+    "adadelta": (AdadeltaState, lambda a: AdadeltaState(a, a.copy())),
+    "adam": (AdamState, lambda a: AdamState(a, a.copy(), 0)),
+    "nadam": (AdamState, lambda a: AdamState(a, a.copy(), 0)),
+}
+FIRST_FIELD = {"momentum": "v", "adagrad": "g2_sum", "rmsprop": "sigma2", "adadelta": "g2_mean", "adam": "m",
+               "nadam": "m"}
+INPLACE_NEEDS = "inplace=True needs {} to be a writeable float32 or float64 array (it is overwritten); got {}"
+
+
+def _state(rule, a=None):
+    return RULE_STATES[rule][1](np.zeros(2) if a is None else a)
+
+
+def _read_only():
+    a = np.zeros(2)
+    a.flags.writeable = False
+    return a
+
+
+def _rule_cases(rule):
+    """The argument errors every ``<rule>_update`` shares (the state's type name and its first field vary)."""
+    kind, field = RULE_STATES[rule][0].__name__, FIRST_FIELD[rule]
+    other = AdagradState(Z2) if rule == "momentum" else MomentumState(Z2)
+    st = lambda X_: (W, W, _state(rule))
+    return [
+        ("eta-negative", st, {"eta": -0.1}, "eta must be a positive number; got -0.1"),
+        ("eta-zero", st, {"eta": 0.0}, "eta must be a positive number; got 0.0"),
+        ("eta-nan", st, {"eta": float("nan")}, "eta must be a positive number; got nan"),
+        ("eta-str", st, {"eta": "0.1"}, "eta must be a positive number; got '0.1'"),
+        ("weight_decay-negative", st, {"weight_decay": -1e-4}, "weight_decay must be a number >= 0; got -0.0001"),
+        ("weight_decay-inf", st, {"weight_decay": float("inf")}, "weight_decay must be a number >= 0; got inf"),
+        ("inplace-int", st, {"inplace": 1}, "inplace must be True or False; got 1"),
+        ("inplace-str", st, {"inplace": "yes"}, "inplace must be True or False; got 'yes'"),
+        ("int-param", lambda X_: (np.arange(2), W, _state(rule)), {},
+         "param must be a float32 or float64 array; got int64"),
+        ("int-grad", lambda X_: (W, np.arange(2), _state(rule)), {},
+         "grad must be a float32 or float64 array; got int64"),
+        ("grad-shape", lambda X_: (W, np.ones(3), _state(rule)), {}, "grad must have param's shape (2,); got (3,)"),
+        ("grad-dtype", lambda X_: (W, W.astype(f32), _state(rule)), {}, "grad must be float64 like param; got float32"),
+        ("empty-param", lambda X_: (np.zeros(0), np.zeros(0), _state(rule, np.zeros(0))), {},
+         "param must not be empty; got (0,)"),
+        ("state-other-rule", lambda X_: (W, W, other), {},
+         f"state must be the {kind} that {rule}_init returns; got {type(other).__name__}"),
+        ("state-tuple", lambda X_: (W, W, ()), {}, f"state must be the {kind} that {rule}_init returns; got tuple"),
+        ("state-none", lambda X_: (W, W, None), {}, f"state must be the {kind} that {rule}_init returns; got NoneType"),
+        ("state-shape", lambda X_: (W, W, _state(rule, np.zeros(3))), {},
+         f"state.{field} must have param's shape (2,); got (3,)"),
+        ("state-dtype", lambda X_: (W, W, _state(rule, np.zeros(2, f32))), {},
+         f"state.{field} must be float64 like param; got float32"),
+        ("inplace-list-param", lambda X_: ([0.5, -1.0], W, _state(rule)), {"inplace": True},
+         INPLACE_NEEDS.format("param", "list")),
+        ("inplace-read-only-state", lambda X_: (W.copy(), W, _state(rule, _read_only())), {"inplace": True},
+         INPLACE_NEEDS.format(f"state.{field}", "ndarray")),
+    ]
+
+
+def _rule_param(rule, rows):
+    return cases(*[(f"{rule}-{i}", a, k, p) for i, a, k, p in _rule_cases(rule) + rows])
+
+
+@_rule_param("momentum", [
+    ("momentum-one", lambda X_: (W, W, MomentumState(Z2)), {"momentum": 1.0},
+     "momentum must be a number in [0, 1); got 1.0"),
+    ("momentum-negative", lambda X_: (W, W, MomentumState(Z2)), {"momentum": -0.5},
+     "momentum must be a number in [0, 1); got -0.5"),
+    ("nesterov-int", lambda X_: (W, W, MomentumState(Z2)), {"nesterov": 1}, "nesterov must be True or False; got 1"),
+    ("nesterov-none", lambda X_: (W, W, MomentumState(Z2)), {"nesterov": None},
+     "nesterov must be True or False; got None"),
+])
+def test_momentum_update_bad_input(B, R, args, kwargs, prefix):
+    """momentum_update rejects a bad eta, momentum outside [0, 1), a nesterov that is not a bool, a negative weight
+    decay, a non-bool inplace, int or mismatched arrays, a state not from momentum_init or of the wrong shape or
+    dtype, and inplace=True on a list or a read-only state, with the reference's text."""
+    assert_same_error(B, R, "momentum_update", args, kwargs, prefix)
+
+
+@_rule_param("adagrad", [
+    ("eps-negative", lambda X_: (W, W, AdagradState(Z2)), {"eps": -1e-8}, "eps must be a number >= 0; got -1e-08"),
+    ("eps-nan", lambda X_: (W, W, AdagradState(Z2)), {"eps": float("nan")}, "eps must be a number >= 0; got nan"),
+])
+def test_adagrad_update_bad_input(B, R, args, kwargs, prefix):
+    """adagrad_update rejects a bad eta, eps < 0 (eps = 0 is the slide's form and allowed), and the shared argument
+    errors of every rule, with the reference's text."""
+    assert_same_error(B, R, "adagrad_update", args, kwargs, prefix)
+
+
+def test_adagrad_update_eps_zero_is_allowed(B):
+    """eps = 0 is Adagrad's slide form (eta / sqrt(sum g^2)), accepted by every backend, unlike every other rule's."""
+    w, state = B.adagrad_update(W, W, AdagradState(Z2), eps=0.0)
+    assert np.all(np.isfinite(np.asarray(w))) and state.g2_sum.shape == (2,)
+
+
+@_rule_param("rmsprop", [
+    ("alpha-one", lambda X_: (W, W, RMSpropState(Z2)), {"alpha": 1.0}, "alpha must be a number in [0, 1); got 1.0"),
+    ("alpha-negative", lambda X_: (W, W, RMSpropState(Z2)), {"alpha": -0.5},
+     "alpha must be a number in [0, 1); got -0.5"),
+    ("eps-zero", lambda X_: (W, W, RMSpropState(Z2)), {"eps": 0.0}, "eps must be a positive number; got 0.0"),
+    ("eps-negative", lambda X_: (W, W, RMSpropState(Z2)), {"eps": -1e-8}, "eps must be a positive number; got -1e-08"),
+])
+def test_rmsprop_update_bad_input(B, R, args, kwargs, prefix):
+    """rmsprop_update rejects alpha outside [0, 1), eps <= 0, and the shared argument errors of every rule."""
+    assert_same_error(B, R, "rmsprop_update", args, kwargs, prefix)
+
+
+@_rule_param("adadelta", [
+    ("rho-one", lambda X_: (W, W, AdadeltaState(Z2, Z2)), {"rho": 1.0}, "rho must be a number in [0, 1); got 1.0"),
+    ("rho-large", lambda X_: (W, W, AdadeltaState(Z2, Z2)), {"rho": 1.5}, "rho must be a number in [0, 1); got 1.5"),
+    ("rho-negative", lambda X_: (W, W, AdadeltaState(Z2, Z2)), {"rho": -0.1},
+     "rho must be a number in [0, 1); got -0.1"),
+    ("eps-zero", lambda X_: (W, W, AdadeltaState(Z2, Z2)), {"eps": 0.0}, "eps must be a positive number; got 0.0"),
+    ("dw2-shape", lambda X_: (W, W, AdadeltaState(Z2, np.zeros(3))), {},
+     "state.dw2_mean must have param's shape (2,); got (3,)"),
+])
+def test_adadelta_update_bad_input(B, R, args, kwargs, prefix):
+    """adadelta_update rejects rho outside [0, 1), eps <= 0, a second state array of the wrong shape, and the shared
+    argument errors of every rule."""
+    assert_same_error(B, R, "adadelta_update", args, kwargs, prefix)
+
+
+def _adam_rows(rule):
+    st = lambda X_: (W, W, AdamState(Z2, Z2.copy(), 0))
+    return [
+        ("beta1-one", st, {"beta1": 1.0}, "beta1 must be a number in [0, 1); got 1.0"),
+        ("beta1-negative", st, {"beta1": -0.1}, "beta1 must be a number in [0, 1); got -0.1"),
+        ("beta2-one", st, {"beta2": 1.0}, "beta2 must be a number in [0, 1); got 1.0"),
+        ("beta2-large", st, {"beta2": 1.5}, "beta2 must be a number in [0, 1); got 1.5"),
+        ("beta2-negative", st, {"beta2": -0.5}, "beta2 must be a number in [0, 1); got -0.5"),
+        ("eps-zero", st, {"eps": 0.0}, "eps must be a positive number; got 0.0"),
+        ("eps-negative", st, {"eps": -1e-8}, "eps must be a positive number; got -1e-08"),
+        ("t-negative", lambda X_: (W, W, AdamState(Z2, Z2.copy(), -1)), {},
+         "state.t must be an integer >= 0 (the number of updates so far); got -1"),
+        ("t-float", lambda X_: (W, W, AdamState(Z2, Z2.copy(), 1.0)), {},
+         "state.t must be an integer >= 0 (the number of updates so far); got 1.0"),
+        ("t-bool", lambda X_: (W, W, AdamState(Z2, Z2.copy(), True)), {},
+         "state.t must be an integer >= 0 (the number of updates so far); got True"),
+        ("v-dtype", lambda X_: (W, W, AdamState(Z2, np.zeros(2, f32), 0)), {},
+         "state.v must be float64 like param; got float32"),
+    ]
+
+
+@_rule_param("adam", _adam_rows("adam"))
+def test_adam_update_bad_input(B, R, args, kwargs, prefix):
+    """adam_update rejects beta1 or beta2 outside [0, 1) (1 included), eps <= 0, a negative or non-integer t, state
+    arrays of the wrong dtype, and the shared argument errors of every rule."""
+    assert_same_error(B, R, "adam_update", args, kwargs, prefix)
+
+
+@_rule_param("nadam", _adam_rows("nadam"))
+def test_nadam_update_bad_input(B, R, args, kwargs, prefix):
+    """nadam_update rejects what adam_update rejects, with its own name in the text."""
+    assert_same_error(B, R, "nadam_update", args, kwargs, prefix)
+
+
+@cases(
+    ("weight_decay-negative", lambda X_: (W, W, ()), {"weight_decay": -0.1},
+     "weight_decay must be a number >= 0; got -0.1"),
+    ("inplace-int", lambda X_: (W, W, ()), {"inplace": 1}, "inplace must be True or False; got 1"),
+    ("inplace-list", lambda X_: ([0.5, -1.0], W, ()), {"inplace": True}, INPLACE_NEEDS.format("param", "list")),
+    ("eta-negative", lambda X_: (W, W, ()), {"eta": -0.1}, "eta must be a positive number; got -0.1"),
+)
+def test_sgd_update_bad_optimizer_arguments(B, R, args, kwargs, prefix):
+    """sgd_update rejects a negative weight decay, a non-bool inplace, inplace=True on a list and a negative eta."""
+    assert_same_error(B, R, "sgd_update", args, kwargs, prefix)
+
+
+@pytest.mark.parametrize("rule", ["momentum", "adagrad", "rmsprop", "adadelta", "adam", "nadam"])
+@pytest.mark.parametrize("param, message", [
+    (np.arange(3), "param must be a float32 or float64 array; got int64"),
+    (None, "param must be an array; got None"),
+    (np.zeros((2, 0)), "param must not be empty; got (2, 0)"),
+], ids=["int", "none", "empty"])
+def test_rule_init_bad_input(B, R, rule, param, message):
+    """Every ``<rule>_init`` rejects a parameter that is not a non-empty float array."""
+    assert_same_error(B, R, f"{rule}_init", lambda X_: (param,), {}, message)
+
+
+GRADS_LIST = "grads must be a non-empty list or tuple of arrays; got"
+
+
+@cases(
+    ("empty-list", lambda X_: ([], 1.0), {}, f"{GRADS_LIST} list of length 0"),
+    ("empty-tuple", lambda X_: ((), 1.0), {}, f"{GRADS_LIST} tuple of length 0"),
+    ("bare-array", lambda X_: (W, 1.0), {}, f"{GRADS_LIST} ndarray"),
+    ("none", lambda X_: (None, 1.0), {}, f"{GRADS_LIST} NoneType"),
+    ("mixed-dtype", lambda X_: ([W, W.astype(f32)], 1.0), {}, "grads[1] must be float64 like grads[0]; got float32"),
+    ("int-array", lambda X_: ([W, np.arange(2)], 1.0), {}, "grads[1] must be a float32 or float64 array; got int64"),
+    ("empty-array", lambda X_: ([W, np.zeros(0)], 1.0), {}, "grads[1] must not be empty; got (0,)"),
+    ("none-array", lambda X_: ([W, None], 1.0), {}, "grads[1] must be an array; got None"),
+    ("max_norm-zero", lambda X_: ([W], 0.0), {}, "max_norm must be a positive number; got 0.0"),
+    ("max_norm-negative", lambda X_: ([W], -1.0), {}, "max_norm must be a positive number; got -1.0"),
+    ("max_norm-nan", lambda X_: ([W], float("nan")), {}, "max_norm must be a positive number; got nan"),
+)
+def test_clip_global_norm_bad_input(B, R, args, kwargs, prefix):
+    """clip_global_norm rejects an empty list or tuple, a bare array or None for grads, mixed dtypes, int, empty or
+    missing arrays among them, and max_norm <= 0 or nan."""
+    assert_same_error(B, R, "clip_global_norm", args, kwargs, prefix)
+
+
+@cases(
+    ("t-negative", lambda X_: (0.1, -1), {}, "t must be an integer >= 0; got -1"),
+    ("t-float", lambda X_: (0.1, 1.5), {}, "t must be an integer >= 0; got 1.5"),
+    ("t-bool", lambda X_: (0.1, True), {}, "t must be an integer >= 0; got True"),
+    ("schedule", lambda X_: (0.1, 1, "cosine"), {},
+     "schedule must be one of 'constant', 'inverse_sqrt', 'inverse_time', 'step'; got 'cosine'"),
+    ("drop-above-one", lambda X_: (0.1, 1, "step"), {"drop": 1.5}, "drop must be a number in (0, 1]; got 1.5"),
+    ("drop-zero", lambda X_: (0.1, 1, "step"), {"drop": 0.0}, "drop must be a positive number; got 0.0"),
+    ("every-zero", lambda X_: (0.1, 1, "step"), {"every": 0}, "every must be an integer >= 1; got 0"),
+    ("eta-zero", lambda X_: (0.0, 1), {}, "eta must be a positive number; got 0.0"),
+    ("eta-negative", lambda X_: (-0.1, 1), {}, "eta must be a positive number; got -0.1"),
+    ("decay-negative", lambda X_: (0.1, 1, "inverse_time"), {"decay": -1.0}, "decay must be a number >= 0; got -1.0"),
+)
+def test_lr_schedule_bad_input(B, R, args, kwargs, prefix):
+    """lr_schedule rejects a negative or non-integer t, an unknown schedule, drop outside (0, 1], every < 1, eta <= 0
+    and a negative decay."""
+    assert_same_error(B, R, "lr_schedule", args, kwargs, prefix)
