@@ -12,5 +12,6 @@ Modules: :mod:`benchmarks.cases` (what is timed), :mod:`benchmarks.data` (the
 inputs), :mod:`benchmarks.timing` (how), :mod:`benchmarks.training` (the full
 training run), :mod:`benchmarks.mlp` (lecture 3's networks: the time of a training
 step, against PyTorch and against the machine's matrix-product rate),
-:mod:`benchmarks.machine` (what it ran on).
+:mod:`benchmarks.optimizers` (one update of each optimizer rule, against the machine's
+copy bandwidth, the reference and PyTorch), :mod:`benchmarks.machine` (what it ran on).
 """

@@ -6,7 +6,8 @@ Options::
     --only PATTERN     only the cases whose name or shape matches (fnmatch, or a substring);
                        "train_network" selects the training run, "mlp" lecture 3's
                        training steps (mlp_step_hello, mlp_step_small, mlp_step_784,
-                       mlp_keras_fit: see benchmarks/mlp.py)
+                       mlp_keras_fit: see benchmarks/mlp.py), "optim" the optimizer
+                       updates (optim_update: see benchmarks/optimizers.py)
     --backend NAME     reference, cpu, cuda or torch; repeatable (default: every one that runs here)
     --dtype DTYPE      float64 or float32 (default: float64; the MLP steps: both, 784→500→500→10: float32)
     --epochs E         epochs of the training run (default 20; 2 with --quick)
@@ -21,7 +22,10 @@ The MLP section (:mod:`benchmarks.mlp`) times one training step of lecture 3's
 networks through each backend's ``mlp_epoch`` and in PyTorch, compares the
 784→500→500→10 step with the machine's ``sgemm`` rate, times the model layer's
 overhead, and prints its results and the goals' verdicts as a Markdown section
-(``--only mlp``; with ``--out`` it is written there too).
+(``--only mlp``; with ``--out`` it is written there too). The optimizer section
+(:mod:`benchmarks.optimizers`, ``--only optim``) times one update of every rule at
+1M and 10M float32 parameters against the machine's copy bandwidth, the reference
+and PyTorch, and prints its Markdown section the same way.
 
 Each figure is the median time of one call after a warm-up; "first call" is the
 call before it, which compiles the kernels (or, with the on-disk cache warm, loads
@@ -305,6 +309,14 @@ def main(argv=None):
         mlp_lines = mlp.run(backends, torch, mlp_dtypes, lambda n: _matches(args.only, n),
                             quick=args.quick, rounds=args.rounds, info=info, notes=notes)
 
+    # the optimizer rules: one update against the memory traffic it needs
+    optim_lines = []
+    from . import optimizers as optim
+
+    if any(_matches(args.only, n) for n in optim.NAMES):
+        optim_lines = optim.run(backends, torch, quick=args.quick, rounds=args.rounds, info=info, notes=notes,
+                                threads=args.threads)
+
     # the goals of this slice
     print()
     summary = _summary(rows, train_rows, backends, args.quick)
@@ -314,13 +326,14 @@ def main(argv=None):
     for line in summary:
         print(line)
 
-    if mlp_lines:
+    sections = list(mlp_lines) + ([""] if mlp_lines and optim_lines else []) + list(optim_lines)
+    if sections:
         print("\n----- Markdown -----\n")
-        print("\n".join(mlp_lines))
+        print("\n".join(sections))
         print("----- end of Markdown -----")
     if args.out:
         _write_markdown(args, info, notes, backends, header, rows, train_rows, epochs, repeats, summary,
-                        mlp_lines)
+                        sections)
         print(f"\nwrote {args.out}")
     return 0
 
@@ -353,7 +366,7 @@ def _write_markdown(args, info, notes, backends, header, rows, train_rows, epoch
                     mlp_lines=()):
     from .timing import fmt_seconds
 
-    if mlp_lines and not rows and not train_rows:       # the MLP section alone: it describes the machine itself
+    if mlp_lines and not rows and not train_rows:       # the MLP or optimizer sections alone: they describe the machine
         with open(args.out, "w", encoding="utf-8") as fh:
             fh.write("\n".join(mlp_lines) + "\n")
         return

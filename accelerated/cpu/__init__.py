@@ -28,7 +28,10 @@ from .linear import linear_backward, linear_forward
 from .losses import cross_entropy, loss_surface, mae, mse, softmax_cross_entropy
 from .network import (dense_backward, dense_forward, mlp_backward, mlp_forward, network_backward,
                       network_forward, neuron_backward, neuron_forward)
-from .optimize import (closed_form, gd_step, linear_gd, mlp_epoch, network_epoch, sgd_init,
-                       sgd_update)
+from .optimize import closed_form, gd_step, linear_gd, mlp_epoch, network_epoch
+from .optimizers import (adadelta_init, adadelta_update, adagrad_init, adagrad_update, adam_init,
+                         adam_update, clip_global_norm, lr_schedule, momentum_init, momentum_update,
+                         nadam_init, nadam_update, rmsprop_init, rmsprop_update, sgd_init,
+                         sgd_update)
 
 __all__ = list(PRIMITIVES) + ["ACTIVATIONS", "OUTPUTS", "MLP_LOSSES", "PRIMITIVES"]

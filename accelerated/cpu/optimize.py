@@ -30,8 +30,10 @@ What is fused, and why:
   solves with the reference's own
   :func:`reference.optimize._solve_normal_equations`, so a singular system gets
   the same error.
-* :func:`~accelerated.cpu.optimize.gd_step` and :func:`~accelerated.cpu.optimize.sgd_update` are one pass, :math:`\theta - \eta g` computed in the
+* :func:`~accelerated.cpu.optimize.gd_step` is one pass, :math:`\theta - \eta g` computed in the
   input's dtype as the reference does (:math:`\eta` rounded to float32 first for float32).
+  The optimizer rules (``sgd_update`` and the adaptive ones) are in
+  :mod:`accelerated.cpu.optimizers`.
 
 Losses are summed in float64 and rounded to the input's dtype; all other
 arithmetic is in the input's dtype, in the reference's order.
@@ -55,9 +57,6 @@ from ._mlp import gemm, mlp_epoch_kernel, numpy_gemm
 #: :func:`mlp_epoch` calls NumPy's own BLAS for every matrix product from this many
 #: multiply-adds per batch on (below, Numba's ``np.dot`` and SciPy's BLAS).
 MLP_OWN_BLAS_MIN = 2 ** 20
-
-#: :func:`sgd_update` runs its kernel from this many values on (below, NumPy's expression).
-SGD_KERNEL_MIN = 4096
 
 # ---------------------------------------------------------------------------
 # kernels
@@ -428,56 +427,6 @@ def network_epoch(x, y_hat, *params, order=None, batch_size=1, eta=0.01,
         pos += p.size
     out.append(theta[pos])
     return tuple(out), losses
-
-
-def sgd_init(param):
-    r"""The state plain SGD keeps for one parameter, none: :func:`reference.optimize.sgd_init`.
-
-    Concept: optim.sgd
-
-    Parameters
-    ----------
-    param : ndarray, any shape, float32 or float64
-
-    Returns
-    -------
-    state : ``()``
-    """
-    _check.arrays("sgd_init", param=(param, "..."))
-    return ()
-
-
-def sgd_update(param, grad, state, eta=0.01):
-    r"""One plain SGD update :math:`w - \eta\,\partial L/\partial w`: :func:`reference.optimize.sgd_update`.
-
-    .. math::
-
-        w \leftarrow w - \eta \frac{\partial L}{\partial w}
-
-    Concept: optim.sgd, gd.step
-
-    Parameters
-    ----------
-    param : ndarray, any shape, float32 or float64
-    grad : ndarray, ``param``'s shape and dtype
-    state : from :func:`~accelerated.cpu.optimize.sgd_init` (``()``)
-    eta : float > 0
-
-    Returns
-    -------
-    param : ndarray, a new array (a NumPy scalar for a 0-d ``param``, as in the reference)
-    state : ``()``
-    """
-    param = _check.arrays("sgd_update", param=(param, "..."))
-    grad = _check.same_shape("sgd_update", "grad", grad, "param", param)
-    if state != ():
-        raise ValueError(f"sgd_update: state must be () from sgd_init; got {type(state).__name__}")
-    eta = _check.positive("sgd_update", "eta", eta)
-    if param.size < SGD_KERNEL_MIN:
-        # on a few values the compiled call costs more than NumPy's two passes
-        return (param - eta * grad).astype(param.dtype, copy=False), ()
-    out = _gd_step(param.ravel(), grad.ravel(), eta)
-    return out.reshape(param.shape), ()
 
 
 def mlp_epoch(x, y_hat, *params, order=None, batch_size=32, eta=0.01, activation="sigmoid",
