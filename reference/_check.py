@@ -102,7 +102,7 @@ def arrays(fn: str, dims: dict | None = None, **specs):
                         f"{fn}: {name} must be {_fmt_spec(names)} = {_fmt_shape(want)}{src}; "
                         f"got {_fmt_shape(shape)}")
                 bound.setdefault(d, (size, name))
-        elif int(np.prod(shape)) < 1:
+        elif math.prod(shape) < 1:
             raise ValueError(f"{fn}: {name} must not be empty; got {_fmt_shape(shape)}")
         out.append(value)
     for i, name, value in pending_scalars:
@@ -123,7 +123,7 @@ def same_shape(fn: str, name: str, value, other_name: str, other):
     if tuple(value.shape) != tuple(other.shape):
         raise ValueError(f"{fn}: {name} must have {other_name}'s shape {_fmt_shape(tuple(other.shape))}; "
                          f"got {_fmt_shape(tuple(value.shape))}")
-    if int(np.prod(value.shape)) < 1:
+    if math.prod(value.shape) < 1:
         raise ValueError(f"{fn}: {name} must not be empty; got {_fmt_shape(tuple(value.shape))}")
     return value
 
