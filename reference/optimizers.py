@@ -708,6 +708,20 @@ def lr_schedule(eta, t, schedule="inverse_sqrt", decay=1.0, drop=0.5, every=10):
     return eta
 
 
+def _clip_checked(grads, max_norm):
+    """Check :func:`clip_global_norm`'s arguments, in one order for every backend.
+
+    Returns ``(grads, max_norm)``: a tuple of arrays (one dtype) and a float.
+    """
+    if isinstance(grads, np.ndarray) or not isinstance(grads, (list, tuple)) or len(grads) == 0:
+        raise ValueError(f"clip_global_norm: grads must be a non-empty list or tuple of arrays; "
+                         f"got {type(grads).__name__}"
+                         + (" of length 0" if isinstance(grads, (list, tuple)) else ""))
+    checked = _check.arrays("clip_global_norm", **{f"grads[{k}]": (g, "...") for k, g in enumerate(grads)})
+    grads = checked if len(grads) > 1 else (checked,)
+    return grads, _check.positive("clip_global_norm", "max_norm", max_norm)
+
+
 def clip_global_norm(grads, max_norm):
     r"""Scale a set of gradients down together when their joint norm exceeds :math:`\tau`.
 
@@ -737,13 +751,7 @@ def clip_global_norm(grads, max_norm):
     clipped : tuple of ndarrays — new arrays, in ``grads``' order, shapes and dtype
     norm : float — :math:`\lVert g \rVert` before clipping
     """
-    if isinstance(grads, np.ndarray) or not isinstance(grads, (list, tuple)) or len(grads) == 0:
-        raise ValueError(f"clip_global_norm: grads must be a non-empty list or tuple of arrays; "
-                         f"got {type(grads).__name__}"
-                         + (" of length 0" if isinstance(grads, (list, tuple)) else ""))
-    checked = _check.arrays("clip_global_norm", **{f"grads[{k}]": (g, "...") for k, g in enumerate(grads)})
-    grads = checked if len(grads) > 1 else (checked,)
-    tau = _check.positive("clip_global_norm", "max_norm", max_norm)
+    grads, tau = _clip_checked(grads, max_norm)
 
     norm = math.sqrt(sum(float(np.sum(np.square(g, dtype=np.float64))) for g in grads))
     scale = min(1.0, tau / norm) if norm > 0 else 1.0

@@ -96,7 +96,7 @@ from numba import get_num_threads, njit, prange
 
 from reference import optimizers as _ref
 from reference.optimizers import (AdadeltaState, AdagradState, AdamState, MomentumState,
-                                  RMSpropState, _checked, _param, _sgd_checked)
+                                  RMSpropState, _checked, _clip_checked, _param, _sgd_checked)
 
 #: :func:`sgd_update` runs its kernel from this many values on; below, NumPy's one expression
 #: (two ufunc calls) costs less than a compiled call. Every other rule always runs its kernel.
@@ -994,17 +994,3 @@ def clip_global_norm(grads, max_norm):
     if scale == 1.0:
         return tuple(g.copy() for g in grads), norm
     return tuple(_scaled(f, scale).reshape(g.shape) for f, g in zip(flat, grads)), norm
-
-
-def _clip_checked(grads, max_norm):
-    """:func:`clip_global_norm`'s argument checks, the reference's, in its order."""
-    from reference import _check
-
-    if isinstance(grads, np.ndarray) or not isinstance(grads, (list, tuple)) or len(grads) == 0:
-        raise ValueError(f"clip_global_norm: grads must be a non-empty list or tuple of arrays; "
-                         f"got {type(grads).__name__}"
-                         + (" of length 0" if isinstance(grads, (list, tuple)) else ""))
-    checked = _check.arrays("clip_global_norm", **{f"grads[{k}]": (g, "...") for k, g in enumerate(grads)})
-    grads = checked if len(grads) > 1 else (checked,)
-    tau = _check.positive("clip_global_norm", "max_norm", max_norm)
-    return grads, tau

@@ -31,10 +31,9 @@ kernel in the parameter's dtype; all array arithmetic is in that dtype.
 from __future__ import annotations
 
 import numpy as np
-from reference import _check
 from reference import optimizers as _ref
 from reference.optimizers import (AdadeltaState, AdagradState, AdamState, MomentumState,
-                                  RMSpropState, _checked, _param, _sgd_checked)
+                                  RMSpropState, _checked, _clip_checked, _param, _sgd_checked)
 
 from . import _optim_kernels
 from ._launch import (any_device, blocks_1d, config, contiguous, dev, empty, is_device,
@@ -649,14 +648,7 @@ def clip_global_norm(grads, max_norm):
         the device if any of ``grads`` was (a 0-d host result is a NumPy scalar)
     norm : float — :math:`\lVert g \rVert` before clipping
     """
-    # the reference's checks, in its order and with its messages
-    if isinstance(grads, np.ndarray) or not isinstance(grads, (list, tuple)) or len(grads) == 0:
-        raise ValueError(f"clip_global_norm: grads must be a non-empty list or tuple of arrays; "
-                         f"got {type(grads).__name__}"
-                         + (" of length 0" if isinstance(grads, (list, tuple)) else ""))
-    checked = _check.arrays("clip_global_norm", **{f"grads[{k}]": (g, "...") for k, g in enumerate(grads)})
-    grads = checked if len(grads) > 1 else (checked,)
-    tau = _check.positive("clip_global_norm", "max_norm", max_norm)
+    grads, tau = _clip_checked(grads, max_norm)
 
     on_device = any_device(*grads)
     k = _kernels(grads[0].dtype)
