@@ -156,23 +156,6 @@ class _Runner:
         return measure(fn, sync=self.sync(name), budget=budget, min_samples=3)
 
 
-def _combine(timings):
-    """One figure from several rounds: the median of the rounds' medians; the first round's first call."""
-    import statistics
-
-    from .timing import Timing
-
-    for t in timings:
-        if t is None or isinstance(t, str):
-            return t
-    if len(timings) == 1:
-        return timings[0]
-    meds = [t.median for t in timings]
-    med = statistics.median(meds)
-    return Timing(first=timings[0].first, median=med, iqr=(max(meds) - min(meds)) / med if med else 0.0,
-                  samples=sum(t.samples for t in timings), calls=timings[0].calls)
-
-
 def _ratio(a, b):
     if a is None or b is None or isinstance(a, str) or isinstance(b, str) or b.median <= 0:
         return None
@@ -211,7 +194,7 @@ def main(argv=None):
 
     from . import machine
     from .cases import all_cases
-    from .timing import fmt_seconds
+    from .timing import combine, fmt_seconds
 
     backends, notes = _choose_backends(args, torch)
     info = machine.describe(torch)
@@ -257,7 +240,7 @@ def main(argv=None):
                         print(f"  {case.label} on {name}: {type(exc).__name__}: {exc}", file=sys.stderr)
             if rnd < rounds - 1:
                 continue
-            times = {b: _combine(got[b]) for b in backends}
+            times = {b: combine(got[b]) for b in backends}
             row = ([case.name, case.size, case.shape] + [_cell(times.get(b)) for b in backends]
                    + [fmt_seconds(times[b].first) if not isinstance(times.get(b), (str, type(None))) else "—"
                       for b in first_cols]

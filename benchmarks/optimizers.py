@@ -45,7 +45,7 @@ import time
 
 import numpy as np
 
-from .timing import Timing, fmt_seconds, measure
+from .timing import combine, fmt_seconds, measure
 
 #: Every name the section answers to (``--only optim``).
 NAMES = ("optim_update",)
@@ -279,19 +279,6 @@ def time_rule(rule, n, column, backends, torch, budget):
     return measure(fn, sync=_sync(column), budget=budget, min_samples=5)
 
 
-def _combine(timings):
-    """The median of several rounds' medians (the first round's first call)."""
-    timings = [t for t in timings if isinstance(t, Timing)]
-    if not timings:
-        return None
-    if len(timings) == 1:
-        return timings[0]
-    meds = [t.median for t in timings]
-    med = statistics.median(meds)
-    return Timing(first=timings[0].first, median=med, iqr=(max(meds) - min(meds)) / med if med else 0.0,
-                  samples=sum(t.samples for t in timings), calls=timings[0].calls)
-
-
 # --------------------------------------------------------------------------- the whole section
 
 def run(backend_names, torch, quick=False, rounds=1, info=None, notes=(), threads=None):
@@ -354,7 +341,7 @@ def run(backend_names, torch, quick=False, rounds=1, info=None, notes=(), thread
             cells = []
             for col in columns:
                 v = got.get((rule, col))
-                v = v if v is None or isinstance(v, str) else _combine(v)
+                v = v if v is None or isinstance(v, str) else combine(v)
                 results[(rule, n, col)] = v
                 if v is not None:
                     cells.append(f"{col} {_cell(v)}")

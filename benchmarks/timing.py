@@ -69,3 +69,19 @@ def fmt_seconds(s: float) -> str:
     if s < 1:
         return f"{s * 1e3:.3g} ms"
     return f"{s:.3g} s"
+
+
+def combine(timings):
+    """One figure from several rounds: the median of the rounds' medians; the first round's first call.
+
+    A round that did not run (``None``) or failed (a string saying why) is returned as it is.
+    """
+    for t in timings:
+        if t is None or isinstance(t, str):
+            return t
+    if len(timings) == 1:
+        return timings[0]
+    meds = [t.median for t in timings]
+    med = statistics.median(meds)
+    return Timing(first=timings[0].first, median=med, iqr=(max(meds) - min(meds)) / med if med else 0.0,
+                  samples=sum(t.samples for t in timings), calls=timings[0].calls)
