@@ -13,48 +13,40 @@ names and signatures, run fast in ``accelerated.cpu`` and ``accelerated.cuda``;
 array([4728.84, 3831.59])
 """
 
-from .activations import (hard_sigmoid_backward, hard_sigmoid_forward, leaky_relu_backward,
-                          leaky_relu_forward, maxout_backward, maxout_forward, prelu_backward,
-                          prelu_forward, relu_backward, relu_forward, sigmoid_backward,
-                          sigmoid_forward, softmax_backward, softmax_forward, tanh_backward,
-                          tanh_forward)
-from .linear import linear_backward, linear_forward
-from .losses import cross_entropy, loss_surface, mae, mse, softmax_cross_entropy
-from .network import (ACTIVATIONS, OUTPUTS, dense_backward, dense_forward, mlp_backward,
-                      mlp_forward, network_backward, network_forward, neuron_backward,
-                      neuron_forward)
-from .optimize import MLP_LOSSES, closed_form, gd_step, linear_gd, mlp_epoch, network_epoch
+from ._families import export_families
+from .network import ACTIVATIONS, OUTPUTS
+from .optimize import MLP_LOSSES
 from .optimizers import (SCHEDULES, AdadeltaState, AdagradState, AdamState, MomentumState,
-                         RMSpropState, adadelta_init, adadelta_update, adagrad_init, adagrad_update,
-                         adam_init, adam_update, clip_global_norm, lr_schedule, momentum_init,
-                         momentum_update, nadam_init, nadam_update, rmsprop_init, rmsprop_update,
-                         sgd_init, sgd_update)
+                         RMSpropState)
 
-#: The primitives every backend implements, with these names and signatures.
-PRIMITIVES = (
-    "sigmoid_forward", "sigmoid_backward", "relu_forward", "relu_backward",
-    "hard_sigmoid_forward", "hard_sigmoid_backward",
-    "linear_forward", "linear_backward",
-    "mse", "mae", "loss_surface",
-    "dense_forward", "dense_backward", "network_forward", "network_backward",
-    "closed_form", "gd_step", "linear_gd", "network_epoch",
-    # lectures 002 and 003 (I-II): classifiers, their activations, SGD
-    "tanh_forward", "tanh_backward", "leaky_relu_forward", "leaky_relu_backward",
-    "prelu_forward", "prelu_backward", "maxout_forward", "maxout_backward",
-    "softmax_forward", "softmax_backward",
-    "cross_entropy", "softmax_cross_entropy",
-    "neuron_forward", "neuron_backward", "mlp_forward", "mlp_backward",
-    "sgd_init", "sgd_update", "mlp_epoch",
-    # lecture 003 (II): optimizers, learning-rate schedules, gradient clipping
-    "momentum_init", "momentum_update", "adagrad_init", "adagrad_update",
-    "rmsprop_init", "rmsprop_update", "adadelta_init", "adadelta_update",
-    "adam_init", "adam_update", "nadam_init", "nadam_update",
-    "lr_schedule", "clip_global_norm",
-)
+#: The primitives every backend implements, with these names and signatures, by lecture family:
+#: family -> the primitives that ``reference/<family>.py``, ``accelerated/cpu/<family>.py`` and
+#: ``accelerated/cuda/<family>.py`` each define. The one list of them: the packages' exports,
+#: the completeness test, the tolerance registry and the docs' twin tables are derived from it.
+#: A new primitive is one name here (and its definition in each backend's family module); a new
+#: family, one entry here (and its module in each backend, and in ``spec_tests/tolerance/``).
+FAMILIES = {
+    "activations": ("sigmoid_forward", "sigmoid_backward", "relu_forward", "relu_backward",
+                    "hard_sigmoid_forward", "hard_sigmoid_backward", "tanh_forward", "tanh_backward",
+                    "leaky_relu_forward", "leaky_relu_backward", "prelu_forward", "prelu_backward",
+                    "maxout_forward", "maxout_backward", "softmax_forward", "softmax_backward"),
+    "linear": ("linear_forward", "linear_backward"),
+    "losses": ("mse", "mae", "loss_surface", "cross_entropy", "softmax_cross_entropy"),
+    "network": ("dense_forward", "dense_backward", "network_forward", "network_backward",
+                "neuron_forward", "neuron_backward", "mlp_forward", "mlp_backward"),
+    "optimize": ("closed_form", "gd_step", "linear_gd", "network_epoch", "mlp_epoch"),
+    "optimizers": ("sgd_init", "sgd_update", "momentum_init", "momentum_update",
+                   "adagrad_init", "adagrad_update", "rmsprop_init", "rmsprop_update",
+                   "adadelta_init", "adadelta_update", "adam_init", "adam_update",
+                   "nadam_init", "nadam_update", "lr_schedule", "clip_global_norm"),
+}
+
+#: Every primitive in one tuple (the names of :data:`FAMILIES`, family by family).
+PRIMITIVES = tuple(name for names in FAMILIES.values() for name in names)
 
 #: The optimizer rules: ``<rule>_init(param)`` and ``<rule>_update(param, grad, state, **hyper)``.
 OPTIMIZERS = ("sgd", "momentum", "adagrad", "rmsprop", "adadelta", "adam", "nadam")
 
-__all__ = list(PRIMITIVES) + ["ACTIVATIONS", "OUTPUTS", "MLP_LOSSES", "PRIMITIVES", "OPTIMIZERS",
-                              "SCHEDULES", "MomentumState", "AdagradState", "RMSpropState",
-                              "AdadeltaState", "AdamState"]
+__all__ = export_families(globals(), "reference", FAMILIES) + [
+    "ACTIVATIONS", "OUTPUTS", "MLP_LOSSES", "FAMILIES", "PRIMITIVES", "OPTIMIZERS", "SCHEDULES",
+    "MomentumState", "AdagradState", "RMSpropState", "AdadeltaState", "AdamState"]

@@ -1,7 +1,9 @@
 """The backend flag (``accelerated.backend``) and what every backend must expose."""
 
+import importlib
 import inspect
 import os
+import pkgutil
 import subprocess
 import sys
 import textwrap
@@ -11,7 +13,7 @@ import pytest
 
 import accelerated
 import reference
-from reference import PRIMITIVES
+from reference import FAMILIES, PRIMITIVES
 
 from . import tolerance as T
 from .conftest import _has_nvidia_driver
@@ -78,15 +80,82 @@ def test_backend_cuda_without_gpu_says_how_to_simulate():
     assert second == "['reference', 'cpu']"
 
 
-def test_backend_exposes_every_primitive_with_reference_signature(B):
-    """Every backend has every name of reference.PRIMITIVES, with the reference's signature, and to_device/to_host."""
-    for name in PRIMITIVES:
+@pytest.mark.parametrize("family", list(FAMILIES))
+def test_backend_exposes_every_primitive_with_reference_signature(B, family):
+    """Every name of a family of reference.FAMILIES is on every backend, from the backend's module of that family.
+
+    Each is callable, is the object that module defines (``accelerated.cpu.losses.mse`` is
+    ``accelerated.backend("cpu").mse``) and has the reference's signature.
+    """
+    module = importlib.import_module(f"{B.module.__name__}.{family}")
+    for name in FAMILIES[family]:
         fn = getattr(B, name)
-        assert callable(fn)
-        assert inspect.signature(fn) == inspect.signature(getattr(reference, name)), name
+        assert callable(fn), f"{B.name}.{name} is not callable"
+        assert fn is getattr(module, name), f"{B.name}.{name} is not {module.__name__}.{name}"
+        assert inspect.signature(fn) == inspect.signature(getattr(reference, name)), f"{B.name}.{name}"
+
+
+def test_backend_exports_the_primitives_in_all(B):
+    """A backend's __all__ is reference.PRIMITIVES (family by family) and then its own extras, each once;
+    it has to_device/to_host, and an unknown name raises AttributeError naming the backend."""
+    exported = list(B.module.__all__)
+    assert exported[:len(PRIMITIVES)] == list(PRIMITIVES)
+    assert len(set(exported)) == len(exported), f"{B.name}: a name is exported twice"
+    assert all(hasattr(B.module, name) for name in exported)
     assert callable(B.to_device) and callable(B.to_host)
-    with pytest.raises(AttributeError, match="has no function"):
+    with pytest.raises(AttributeError, match=f"backend {B.name!r} has no function 'no_such_primitive'"):
         B.no_such_primitive
+
+
+def test_backend_families_are_the_family_modules():
+    """reference.FAMILIES names every primitive once, and exactly the modules and public functions there are.
+
+    Each family's names are the public functions that reference/<family>.py defines (a primitive
+    added to a module but not to FAMILIES, or the reverse, fails here), and the public modules
+    of accelerated/cpu and accelerated/cuda are exactly the families.
+    """
+    assert PRIMITIVES == tuple(name for names in FAMILIES.values() for name in names)
+    assert len(set(PRIMITIVES)) == len(PRIMITIVES), "a primitive is listed in two families"
+    for family, names in FAMILIES.items():
+        module = importlib.import_module(f"reference.{family}")
+        defined = {name for name, obj in vars(module).items()
+                   if inspect.isfunction(obj) and obj.__module__ == module.__name__ and not name.startswith("_")}
+        assert defined == set(names), (
+            f"reference/{family}.py defines the public functions {sorted(defined - set(names))} that "
+            f"reference.FAMILIES[{family!r}] does not list, and lacks {sorted(set(names) - defined)}")
+    for backend in ("cpu", "cuda"):
+        folder = os.path.join(ROOT, "accelerated", backend)
+        modules = {m.name for m in pkgutil.iter_modules([folder]) if not m.name.startswith("_")}
+        assert modules == set(FAMILIES), f"accelerated/{backend}: modules {sorted(modules)}, families {list(FAMILIES)}"
+
+
+def test_backend_export_families_names_backend_module_and_missing_name(tmp_path, monkeypatch):
+    """export_families binds exactly a family's names; a missing module, a missing name or one that is not
+    a function raises ImportError naming the backend, the module and the name."""
+    from reference._families import export_families
+
+    pkg = tmp_path / "slidespec_fake_backend"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "alpha.py").write_text("def f(x):\n    return x\n\n\ndef _private():\n    pass\n\n\nn = 3\n")
+    (pkg / "gamma.py").write_text("import slidespec_no_such_dependency\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    for name in [m for m in sys.modules if m.startswith("slidespec_fake_backend")]:
+        monkeypatch.delitem(sys.modules, name)
+    namespace = {"__name__": "slidespec_fake_backend"}
+    assert export_families(namespace, "fake", {"alpha": ("f",)}) == ["f"]
+    assert namespace["f"](5) == 5 and "_private" not in namespace and "n" not in namespace
+    with pytest.raises(ImportError, match=r"^backend 'fake': slidespec_fake_backend\.alpha defines no 'g', 'h'; "
+                                          r"reference\.FAMILIES\['alpha'\] lists them"):
+        export_families({"__name__": "slidespec_fake_backend"}, "fake", {"alpha": ("f", "g", "h")})
+    with pytest.raises(ImportError, match=r"^backend 'fake': slidespec_fake_backend has no module 'beta'; .* "
+                                          r"slidespec_fake_backend/beta\.py must define conv2d_forward"):
+        export_families({"__name__": "slidespec_fake_backend"}, "fake", {"beta": ("conv2d_forward",)})
+    with pytest.raises(ImportError, match=r"^backend 'fake': slidespec_fake_backend\.alpha\.n is not callable \(it is of type int\)"):
+        export_families({"__name__": "slidespec_fake_backend"}, "fake", {"alpha": ("n",)})
+    # A family module that exists but fails to import keeps its own error.
+    with pytest.raises(ModuleNotFoundError, match="slidespec_no_such_dependency"):
+        export_families({"__name__": "slidespec_fake_backend"}, "fake", {"gamma": ("f",)})
 
 
 def test_backend_to_device_to_host_round_trip(B):

@@ -5,7 +5,9 @@ Each public function has the reference's name, signature, argument checks (throu
 runs in ``@njit(cache=True)`` kernels that fuse the elementwise passes around the
 matrix products (which go to BLAS) and, for :func:`~accelerated.cpu.optimize.network_epoch`, :func:`~accelerated.cpu.optimize.mlp_epoch` and
 :func:`~accelerated.cpu.optimize.linear_gd`, run the whole training loop without returning to Python. Each
-module's docstring says what it fuses and why.
+module's docstring says what it fuses and why. The package exports exactly the names of
+``reference.FAMILIES``, each from the module of its family (``activations.py``,
+``losses.py`` ...; see :mod:`reference._families`).
 
 >>> import accelerated
 >>> B = accelerated.backend("cpu")
@@ -16,22 +18,9 @@ and is cached on disk (``__pycache__``) for later runs.
 """
 
 from reference import PRIMITIVES
+from reference._families import export_families
 from reference.network import ACTIVATIONS, OUTPUTS
 from reference.optimize import MLP_LOSSES
 
-from .activations import (hard_sigmoid_backward, hard_sigmoid_forward, leaky_relu_backward,
-                          leaky_relu_forward, maxout_backward, maxout_forward, prelu_backward,
-                          prelu_forward, relu_backward, relu_forward, sigmoid_backward,
-                          sigmoid_forward, softmax_backward, softmax_forward, tanh_backward,
-                          tanh_forward)
-from .linear import linear_backward, linear_forward
-from .losses import cross_entropy, loss_surface, mae, mse, softmax_cross_entropy
-from .network import (dense_backward, dense_forward, mlp_backward, mlp_forward, network_backward,
-                      network_forward, neuron_backward, neuron_forward)
-from .optimize import closed_form, gd_step, linear_gd, mlp_epoch, network_epoch
-from .optimizers import (adadelta_init, adadelta_update, adagrad_init, adagrad_update, adam_init,
-                         adam_update, clip_global_norm, lr_schedule, momentum_init, momentum_update,
-                         nadam_init, nadam_update, rmsprop_init, rmsprop_update, sgd_init,
-                         sgd_update)
-
-__all__ = list(PRIMITIVES) + ["ACTIVATIONS", "OUTPUTS", "MLP_LOSSES", "PRIMITIVES"]
+# Every name of reference.FAMILIES, from the module of its family (activations.py, losses.py ...).
+__all__ = export_families(globals(), "cpu") + ["ACTIVATIONS", "OUTPUTS", "MLP_LOSSES", "PRIMITIVES"]

@@ -1,7 +1,7 @@
 """slidespec's CUDA backend: the reference's primitives as numba-cuda kernels.
 
-Every name of ``reference.PRIMITIVES`` is here, in the module of the same name as
-in ``reference/``, with the reference's signature, its argument checks (the same
+Every name of ``reference.FAMILIES`` is here, in the module of its family (named
+as in ``reference/``), with the reference's signature, its argument checks (the same
 ``ValueError`` text) and its numbers (float64 to about 1e-10 relative, float32 to
 about 1e-5, both scaled by the terms summed). Nothing compiles at import: each
 kernel compiles on its first launch (and, on a GPU, is cached on disk). Without a GPU the same
@@ -46,36 +46,9 @@ Launch settings (threads per block, tile edge) are not parameters: they are
 simulator.
 """
 
-from ._launch import config, to_device, to_host
-from .activations import (hard_sigmoid_backward, hard_sigmoid_forward, leaky_relu_backward,
-                          leaky_relu_forward, maxout_backward, maxout_forward, prelu_backward,
-                          prelu_forward, relu_backward, relu_forward, sigmoid_backward,
-                          sigmoid_forward, softmax_backward, softmax_forward, tanh_backward,
-                          tanh_forward)
-from .linear import linear_backward, linear_forward
-from .losses import cross_entropy, loss_surface, mae, mse, softmax_cross_entropy
-from .network import (dense_backward, dense_forward, mlp_backward, mlp_forward, network_backward,
-                      network_forward, neuron_backward, neuron_forward)
-from .optimize import closed_form, gd_step, linear_gd, mlp_epoch, network_epoch
-from .optimizers import (adadelta_init, adadelta_update, adagrad_init, adagrad_update, adam_init,
-                         adam_update, clip_global_norm, lr_schedule, momentum_init, momentum_update,
-                         nadam_init, nadam_update, rmsprop_init, rmsprop_update, sgd_init, sgd_update)
+from reference._families import export_families
 
-__all__ = [
-    "sigmoid_forward", "sigmoid_backward", "relu_forward", "relu_backward",
-    "hard_sigmoid_forward", "hard_sigmoid_backward",
-    "tanh_forward", "tanh_backward", "leaky_relu_forward", "leaky_relu_backward",
-    "prelu_forward", "prelu_backward", "maxout_forward", "maxout_backward",
-    "softmax_forward", "softmax_backward",
-    "linear_forward", "linear_backward",
-    "mse", "mae", "loss_surface", "cross_entropy", "softmax_cross_entropy",
-    "dense_forward", "dense_backward", "network_forward", "network_backward",
-    "neuron_forward", "neuron_backward", "mlp_forward", "mlp_backward",
-    "closed_form", "gd_step", "linear_gd", "network_epoch",
-    "sgd_init", "sgd_update", "mlp_epoch",
-    "momentum_init", "momentum_update", "adagrad_init", "adagrad_update",
-    "rmsprop_init", "rmsprop_update", "adadelta_init", "adadelta_update",
-    "adam_init", "adam_update", "nadam_init", "nadam_update",
-    "lr_schedule", "clip_global_norm",
-    "to_device", "to_host", "config",
-]
+from ._launch import config, to_device, to_host
+
+# Every name of reference.FAMILIES, from the module of its family (activations.py, losses.py ...).
+__all__ = export_families(globals(), "cuda") + ["to_device", "to_host", "config"]

@@ -15,11 +15,13 @@ Directives
     ```
 
   For each function named: the reference source (``reference/<module>.py``), its
-  accelerated twins (``accelerated/cpu/<module>.py`` and ``accelerated/cuda/<module>.py``,
-  with the private helpers and kernels they call), and its spec tests (every
+  accelerated twins (``accelerated/cpu/<family>.py`` and ``accelerated/cuda/<family>.py``,
+  the family being the primitive's entry of ``reference.FAMILIES``, with the private
+  helpers and kernels they call; a twin made by a factory, ``name = factory(...)`` or
+  imported from a private sibling module, counts), and its spec tests (every
   ``test_<function>`` or ``test_<function>_<property>`` in ``spec_tests/test_*.py``,
   and every test whose docstring carries the concept's tag). A primitive
-  (``reference.PRIMITIVES``) whose twin or test is missing gets a build warning
+  (a name of ``reference.FAMILIES``) whose twin or test is missing gets a build warning
   (``slidespec.missing``); a helper that is not mirrored gets a note. A function already
   shown on the page is linked, not repeated. ``:concept:`` sets an anchor that the
   cross-table links to. Options: ``:no-tests:`` (show no tests), ``:tests-optional:``
@@ -189,10 +191,15 @@ def scan(root: Path, path: Path) -> ModuleScan:
             info.helpers[node.name] = ("def", f.source, f.refs, f.lineno, f.end_lineno)
         elif isinstance(node, (ast.Assign, ast.AnnAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names = []
             for t in targets:
                 if isinstance(t, ast.Name):
-                    src, l0, l1 = _segment(lines, node)
-                    info.helpers[t.id] = ("assign", src, _names_used(node.value) if node.value else set(), l0, l1)
+                    names.append(t.id)
+                elif isinstance(t, (ast.Tuple, ast.List)):      # a, b = factory(...)
+                    names += [e.id for e in t.elts if isinstance(e, ast.Name)]
+            for name in names:
+                src, l0, l1 = _segment(lines, node)
+                info.helpers[name] = ("assign", src, _names_used(node.value) if node.value else set(), l0, l1)
         elif isinstance(node, ast.ClassDef):
             src, l0, l1 = _segment(lines, node)
             info.helpers[node.name] = ("class", src, _names_used(node), l0, l1)
@@ -216,6 +223,33 @@ def scan(root: Path, path: Path) -> ModuleScan:
     return info
 
 
+def defined(root: Path, m: ModuleScan, name: str, depth: int = 0) -> Func | None:
+    """The definition of ``name`` in module ``m``: a ``def``, or a factory-made function.
+
+    A factory-made function is a module-level assignment (``sgd_update = _rule(...)``, also as
+    one target of a tuple) or a name imported from a private sibling module
+    (``from ._rules import sgd_update``), followed to its definition there. For an assignment
+    the returned :class:`Func` holds the assignment's source, so the docs show it and the
+    helpers it calls (the factory and what it is given).
+    """
+    f = m.functions.get(name)
+    if f is not None:
+        return f
+    hit = m.helpers.get(name)
+    if hit is not None and hit[0] == "assign":
+        _, src, refs, l0, l1 = hit
+        return Func(name=name, path=m.path, rel=m.rel, module=m.module, qualname=name, lineno=l0,
+                    end_lineno=l1, source=src, doc="", params=[], tags=[], refs=set(refs))
+    target = m.imports.get(name)
+    if target is not None and depth < 4:
+        file, attr = target
+        if attr is not None and file.parent == m.path.parent and file.name.startswith("_") and file.is_file():
+            other = scan(root, file)
+            if other.ok:
+                return defined(root, other, attr, depth + 1)
+    return None
+
+
 class Project:
     """What the docs need to know about the source tree, read with ``ast``."""
 
@@ -234,7 +268,10 @@ class Project:
             for name, f in m.functions.items():
                 if not name.startswith("_"):
                     self.ref_funcs.setdefault(name, f)
-        self.primitives = self._primitives()
+        self.families = self._families()
+        # Each primitive's family: the module that defines it in every backend.
+        self.primitives: dict[str, str] = {name: family for family, names in self.families.items()
+                                           for name in names}
         self.tests: list[Func] = []
         for path in sorted((root / "spec_tests").rglob("test_*.py")) if (root / "spec_tests").is_dir() else []:
             m = scan(root, path)
@@ -245,20 +282,21 @@ class Project:
             if "__pycache__" not in path.parts:
                 self.tutorials.append(scan(root, path))
 
-    def _primitives(self) -> tuple[str, ...]:
+    def _families(self) -> dict[str, tuple[str, ...]]:
+        """``reference.FAMILIES`` (family module -> its primitives), read from ``reference/__init__.py``."""
         init = self.root / "reference" / "__init__.py"
         try:
             tree = ast.parse(init.read_text(encoding="utf-8"))
         except (OSError, SyntaxError):
-            return ()
+            return {}
         for node in tree.body:
-            if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "PRIMITIVES"
-                                                    for t in node.targets):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
+            if any(isinstance(t, ast.Name) and t.id == "FAMILIES" for t in targets) and node.value is not None:
                 try:
-                    return tuple(ast.literal_eval(node.value))
-                except ValueError:
-                    return ()
-        return ()
+                    return {str(k): tuple(v) for k, v in ast.literal_eval(node.value).items()}
+                except (ValueError, TypeError, SyntaxError, AttributeError):
+                    return {}
+        return {}
 
     def files(self) -> list[Path]:
         out = [m.path for m in self.ref_modules] + [m.path for m in self.tutorials]
@@ -266,6 +304,11 @@ class Project:
         return out
 
     def twin_path(self, backend: str, f: Func) -> Path:
+        """Where ``f``'s twin lives: ``accelerated/<backend>/<family>.py`` for a primitive of
+        ``reference.FAMILIES``; otherwise the file of the same name as ``f``'s own."""
+        family = self.primitives.get(f.name)
+        if family is not None:
+            return self.root / "accelerated" / backend / f"{family}.py"
         rel = f.path.relative_to(self.root / "reference")
         return self.root / "accelerated" / backend / rel
 
@@ -274,7 +317,7 @@ class Project:
         if not path.is_file():
             return path, None, None
         m = scan(self.root, path)
-        return path, m, m.functions.get(f.name) if m.ok else None
+        return path, m, defined(self.root, m, f.name) if m.ok else None
 
     def subjects(self, test_name: str) -> list[str]:
         """The functions a test is named after: the leading run of function names.
@@ -562,10 +605,12 @@ class SpecDirective(SphinxDirective):
             return _missing(env, loc, f"slidespec: {label}: {rel} defines no {f.name}() yet", True)
         env.note_dependency(str(path))
         full = f"accelerated.{backend}.{m.module.split('.', 2)[-1]}.{f.name}"
+        home = m if twin.path == m.path else scan(proj.root, twin.path)   # imported from a private sibling
+        env.note_dependency(str(twin.path))
         blocks = [_para("API: ", _api_xref(full, f"accelerated.{backend}.{f.name}()"),
-                        f". Source: {rel}, lines {twin.lineno}–{twin.end_lineno}:"), _code(twin.source)]
+                        f". Source: {twin.rel}, lines {twin.lineno}–{twin.end_lineno}:"), _code(twin.source)]
         shown: dict = env.temp_data["slidespec_shown"]
-        helpers = helper_chain(proj.root, m, twin)
+        helpers = helper_chain(proj.root, home, twin)
         new = [h for h in helpers if ("helper", h[0], h[1]) not in shown]
         old = [h for h in helpers if ("helper", h[0], h[1]) in shown]
         if new:
