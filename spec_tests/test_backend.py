@@ -158,6 +158,36 @@ def test_backend_export_families_names_backend_module_and_missing_name(tmp_path,
         export_families({"__name__": "slidespec_fake_backend"}, "fake", {"gamma": ("f",)})
 
 
+def test_backend_tolerance_modules_cover_their_family():
+    """spec_tests/tolerance/ has a module per family of reference.FAMILIES, whose TOLERANCES lists exactly
+    that family's primitives, with a bound and a justification each; its primitive bounds are its family's.
+
+    The package re-exports every family module's public names (``T.softmax_forward``), and its merged
+    TOLERANCES is every primitive's.
+    """
+    folder = os.path.join(ROOT, "spec_tests", "tolerance")
+    modules = {m.name for m in pkgutil.iter_modules([folder]) if not m.name.startswith("_")}
+    assert modules == set(FAMILIES) | {"core"}, f"spec_tests/tolerance: modules {sorted(modules)}"
+    for family, names in FAMILIES.items():
+        module = importlib.import_module(f"{T.__name__}.{family}")
+        listed = set(module.TOLERANCES)
+        assert listed == set(names), (f"spec_tests/tolerance/{family}.py: TOLERANCES lacks "
+                                      f"{sorted(set(names) - listed)} and lists {sorted(listed - set(names))}, "
+                                      f"not of this family")
+        for name, entry in module.TOLERANCES.items():
+            assert len(entry) == 2 and all(isinstance(t, str) and t.strip() for t in entry), name
+        bounds = {n for n, obj in vars(module).items() if inspect.isfunction(obj) and obj.__module__ == module.__name__}
+        strays = (bounds & set(PRIMITIVES)) - set(names)
+        assert not strays, f"spec_tests/tolerance/{family}.py bounds {sorted(strays)} of another family"
+        for name, obj in vars(module).items():
+            if not name.startswith("_") and name != "TOLERANCES" and not inspect.ismodule(obj):
+                assert getattr(T, name, None) is obj, f"spec_tests.tolerance does not re-export {family}.{name}"
+    order = {name: k for k, names in enumerate(FAMILIES.values()) for name in names}
+    ranks = [order[name] for name in T.TOLERANCES]
+    assert ranks == sorted(ranks), "spec_tests.tolerance.TOLERANCES is not merged family by family"
+    assert set(T.TOLERANCES) == set(PRIMITIVES)
+
+
 def test_backend_to_device_to_host_round_trip(B):
     """to_host(to_device(a)) gives back a's values, shape and dtype (a strided view and a 0-d scalar included)."""
     for dtype in (np.float32, np.float64):
