@@ -6,7 +6,8 @@ in ``reference/``, with the reference's signature, its argument checks (the same
 about 1e-5, both scaled by the terms summed). Nothing compiles at import: each
 kernel compiles on its first launch (and, on a GPU, is cached on disk). Without a GPU the same
 kernels run on Numba's CUDA simulator (``NUMBA_ENABLE_CUDASIM=1``, set before
-Numba is imported): slow, and meant for testing.
+Numba is imported): slow, and meant for testing; the first use of the backend
+there warns once with :class:`accelerated.SimulatorWarning`.
 
 >>> import numpy as np
 >>> import accelerated
@@ -46,6 +47,8 @@ Launch settings (threads per block, tile edge) are not parameters: they are
 simulator.
 """
 
+import accelerated as _accelerated
+
 from ._launch import config, to_device, to_host
 from .activations import (hard_sigmoid_backward, hard_sigmoid_forward, leaky_relu_backward,
                           leaky_relu_forward, maxout_backward, maxout_forward, prelu_backward,
@@ -60,6 +63,10 @@ from .optimize import closed_form, gd_step, linear_gd, mlp_epoch, network_epoch
 from .optimizers import (adadelta_init, adadelta_update, adagrad_init, adagrad_update, adam_init,
                          adam_update, clip_global_norm, lr_schedule, momentum_init, momentum_update,
                          nadam_init, nadam_update, rmsprop_init, rmsprop_update, sgd_init, sgd_update)
+
+# Imported directly (``from accelerated.cuda import relu_forward``) rather than through
+# accelerated.backend("cuda"): the simulator's warning, once per process, is given here.
+_accelerated.warn_if_simulated(stacklevel=2)
 
 __all__ = [
     "sigmoid_forward", "sigmoid_backward", "relu_forward", "relu_backward",
