@@ -448,7 +448,7 @@ def build_losses(dtype: str, threads: int, tile: int) -> SimpleNamespace:
         acc = F64(0.0)
         for i in range(cuda.grid(1), y.shape[0], cuda.gridsize(1)):
             d = y[i] - y_hat[i]
-            if kind == 0:
+            if kind == MSE:
                 acc += F64(d * d)
                 dL[i] = (d + d) / Nd
             else:
@@ -470,7 +470,7 @@ def build_losses(dtype: str, threads: int, tile: int) -> SimpleNamespace:
             for i in range(H):
                 s += F64(a[n, i]) * F64(c[i])
             d = NP(s) - y_hat[n]
-            if kind == 0:
+            if kind == MSE:
                 acc += F64(d * d)
                 dL[n] = (d + d) / Nd
             else:
@@ -564,7 +564,7 @@ def build_losses(dtype: str, threads: int, tile: int) -> SimpleNamespace:
             cuda.syncthreads()
             for k in range(min(TT, N - base)):
                 d = (b + w * sx[k]) - sy[k]
-                if kind == 0:
+                if kind == MSE:
                     acc += F64(d * d)
                 else:
                     acc += F64(abs(d))
