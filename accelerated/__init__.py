@@ -12,17 +12,52 @@ an array to the GPU and back, so that a training loop can keep its data there.
 
 Importing this package compiles nothing: each Numba kernel compiles on its first
 call (and is cached on disk for the next run).
+
+On a machine without a GPU the cuda backend runs on Numba's CUDA simulator
+(``NUMBA_ENABLE_CUDASIM=1``), which interprets every GPU thread in Python: it is
+for testing the kernels, and a training run there can take minutes where the cpu
+backend takes a second. The first time a process selects the cuda backend under
+the simulator it says so, once, with a :class:`SimulatorWarning`; silence it with
+``warnings.filterwarnings("ignore", category=accelerated.SimulatorWarning)``.
 """
 
 from __future__ import annotations
 
 import importlib
 import os
+import warnings
 
 BACKENDS = ("reference", "cpu", "cuda")
 ENV_VAR = "SLIDESPEC_BACKEND"
 
 _loaded: dict[str, "Backend"] = {}
+
+
+class SimulatorWarning(UserWarning):
+    """The cuda backend runs on Numba's CUDA simulator: correct, but for testing, not speed."""
+
+
+#: The text of the one :class:`SimulatorWarning` a process gets.
+SIMULATOR_MESSAGE = (
+    "backend 'cuda' is running on Numba's CUDA simulator (NUMBA_ENABLE_CUDASIM=1): every GPU "
+    "thread is interpreted in Python, so the kernels are correct but slow, meant for testing; "
+    "a training run can take minutes. For speed use backend 'cpu', or a machine with a CUDA GPU.")
+
+_simulator_warned = False
+
+
+def warn_if_simulated(stacklevel: int = 2) -> bool:
+    """Warn once per process, with :class:`SimulatorWarning`, when the cuda backend is simulated.
+
+    Called wherever the cuda backend is first used (:func:`backend`, and importing
+    :mod:`accelerated.cuda` directly). Returns True when it warned.
+    """
+    global _simulator_warned
+    if _simulator_warned or not cuda_simulated():
+        return False
+    _simulator_warned = True
+    warnings.warn(SIMULATOR_MESSAGE, SimulatorWarning, stacklevel=stacklevel + 1)
+    return True
 
 
 class Backend:
@@ -80,6 +115,8 @@ def backend(name: str | None = None) -> Backend:
         raise ValueError(f"backend: unknown backend {name!r} (from the {source}); valid backends are {valid}")
     name = name.strip().lower()
     if name not in _loaded:
+        if name == "cuda" and cuda_available():
+            warn_if_simulated(stacklevel=2)      # before the import, to point at backend()'s caller
         _loaded[name] = _load(name)
     return _loaded[name]
 

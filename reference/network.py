@@ -22,6 +22,7 @@ per input :math:`j` (:math:`w_{ij}` is the weight of :math:`x_j` in unit
 import numpy as np
 
 from . import _check
+from .activation_table import ACTIVATIONS, OUTPUTS   # the names the layers accept
 from .activations import (hard_sigmoid_backward, hard_sigmoid_forward, leaky_relu_backward,
                           leaky_relu_forward, relu_backward, relu_forward, sigmoid_backward,
                           sigmoid_forward, softmax_backward, softmax_forward, tanh_backward,
@@ -37,6 +38,8 @@ def _identity_backward(da, cache):
     return (da,)
 
 
+# Each activation name of the table (reference/activation_table.py, which also holds
+# the backends' kernel codes) and the forward and backward that compute it.
 _ACTIVATION = {
     "sigmoid": (sigmoid_forward, sigmoid_backward),
     "relu": (relu_forward, relu_backward),
@@ -45,16 +48,11 @@ _ACTIVATION = {
     "leaky_relu": (leaky_relu_forward, leaky_relu_backward),     # the slide's alpha = 0.01
     "tanh": (tanh_forward, tanh_backward),
 }
-#: The activation names that the dense layers, the networks and their training epochs accept.
-ACTIVATIONS = tuple(_ACTIVATION)
-
 _OUTPUT = {
     "softmax": (softmax_forward, softmax_backward),
     "sigmoid": (sigmoid_forward, sigmoid_backward),
     "linear": (_identity_forward, _identity_backward),
 }
-#: The output-layer activations :func:`~reference.network.mlp_forward` accepts.
-OUTPUTS = tuple(_OUTPUT)
 
 
 def dense_forward(x, W, b, activation="sigmoid"):

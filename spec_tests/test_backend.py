@@ -7,6 +7,7 @@ import pkgutil
 import subprocess
 import sys
 import textwrap
+import warnings
 
 import numpy as np
 import pytest
@@ -314,3 +315,68 @@ def test_backend_device_arrays_round_trip_through_classifier_primitives(A, R):
     T.assert_close(f"{A.name}.mlp_epoch losses (device)", host(L_dev), L_ref, L_bound)
     for k, (p, q, bd) in enumerate(zip(p_dev, p_ref, p_bound)):
         T.assert_close(f"{A.name}.mlp_epoch param {k} (device)", host(p), q, bd)
+
+
+# -- the simulator's warning ----------------------------------------------------------------------
+
+_SIMULATOR_WARNINGS = """
+    import json, os, warnings
+    import accelerated
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")             # every warning recorded, however often given
+        accelerated.backend("reference")
+        accelerated.backend("cpu")
+        quiet = len(caught)
+        {first}
+        accelerated.backend("cuda")
+        import accelerated.cuda
+        from reference.keras import Sequential
+        Sequential(backend="cuda")
+        Sequential(backend="cuda")
+    sim = [w for w in caught if issubclass(w.category, accelerated.SimulatorWarning)]
+    print(json.dumps({{"quiet": quiet, "categories": [w.category.__qualname__ for w in sim],
+                      "user": [issubclass(w.category, UserWarning) for w in sim],
+                      "messages": [str(w.message) for w in sim],
+                      "where": [(os.path.basename(w.filename), w.lineno) for w in sim]}}))
+"""
+
+
+@pytest.mark.skipif(_has_nvidia_driver(), reason="a real GPU is present: the cuda backend is not simulated")
+@pytest.mark.parametrize("first", ["backend", "import"])
+def test_backend_cuda_simulator_warns_once_per_process(first):
+    """Under NUMBA_ENABLE_CUDASIM=1 the first use of the cuda backend warns once, with
+    accelerated.SimulatorWarning (a UserWarning) saying the simulator is for testing, not
+    speed, at the user's line; later uses (backend(), import, Sequential) and the other
+    backends stay quiet."""
+    first_use = {"backend": 'accelerated.backend("cuda")', "import": "from accelerated.cuda import relu_forward"}
+    code = textwrap.dedent(_SIMULATOR_WARNINGS).format(first=first_use[first])
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300,
+                          env={**{k: v for k, v in os.environ.items() if k != "SLIDESPEC_BACKEND"},
+                               "NUMBA_ENABLE_CUDASIM": "1"})
+    assert proc.returncode == 0, proc.stderr
+    import json
+    got = json.loads(proc.stdout.splitlines()[-1])
+    assert got["quiet"] == 0, "the reference or cpu backend gave a warning"
+    assert got["categories"] == ["SimulatorWarning"], got
+    assert got["user"] == [True]
+    (message,) = got["messages"]
+    assert message == accelerated.SIMULATOR_MESSAGE
+    assert "simulator" in message and "NUMBA_ENABLE_CUDASIM=1" in message and "testing" in message
+    first_line = code.splitlines().index(next(l for l in code.splitlines() if first_use[first] in l)) + 1
+    assert got["where"] == [["<string>", first_line]], "the warning should point at the first use"
+
+
+def test_backend_simulator_warning_given_once(monkeypatch):
+    """warn_if_simulated warns with SimulatorWarning only under the simulator, and only the first time."""
+    monkeypatch.setattr(accelerated, "_simulator_warned", False)
+    monkeypatch.setattr(accelerated, "cuda_simulated", lambda: False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert accelerated.warn_if_simulated() is False          # a GPU (or no cuda): nothing to say
+    monkeypatch.setattr(accelerated, "cuda_simulated", lambda: True)
+    with pytest.warns(accelerated.SimulatorWarning, match="for testing") as record:
+        assert accelerated.warn_if_simulated() is True
+    assert len(record) == 1 and issubclass(record[0].category, UserWarning)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert accelerated.warn_if_simulated() is False          # once per process

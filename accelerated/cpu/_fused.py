@@ -33,16 +33,12 @@ import math
 
 from numba import njit
 
-from ._exp import exp_nonpos, tanh
+# The activation codes, their names and the leaky ReLU's slope: one table for every backend.
+# Numba compiles these module-level integers into the kernels as constants.
+from reference.activation_table import (HARD_SIGMOID, LEAKY_RELU, LEAKY_RELU_ALPHA, LINEAR, RELU,
+                                        SIGMOID, SOFTMAX, TANH)
 
-SIGMOID, RELU, HARD_SIGMOID, LINEAR, LEAKY_RELU, TANH, SOFTMAX = 0, 1, 2, 3, 4, 5, 6
-#: The activation names of :data:`reference.network.ACTIVATIONS` as kernel codes.
-ACT_CODE = {"sigmoid": SIGMOID, "relu": RELU, "hard_sigmoid": HARD_SIGMOID, "linear": LINEAR,
-            "leaky_relu": LEAKY_RELU, "tanh": TANH}
-#: The output names of :data:`reference.network.OUTPUTS` as kernel codes.
-OUT_CODE = {"softmax": SOFTMAX, "sigmoid": SIGMOID, "linear": LINEAR}
-#: The leaky ReLU's slope for :math:`z \le 0` inside layers and networks.
-LEAK = 0.01
+from ._exp import exp_nonpos, tanh
 
 MSE, MAE, CROSS_ENTROPY = 0, 1, 2
 LOSS_CODE = {"mse": MSE, "mae": MAE, "cross_entropy": CROSS_ENTROPY}
@@ -94,7 +90,7 @@ def _bias_act(r, b, code):
     N, H = r.shape
     zero = r.dtype.type(0)
     one = r.dtype.type(1)
-    alpha = r.dtype.type(LEAK)
+    alpha = r.dtype.type(LEAKY_RELU_ALPHA)
     for n in range(N):
         row = r[n]
         for h in range(H):
@@ -129,7 +125,7 @@ def _act_grad(da, a, code, dr, db):
     N, H = da.shape
     zero = da.dtype.type(0)
     one = da.dtype.type(1)
-    alpha = da.dtype.type(LEAK)
+    alpha = da.dtype.type(LEAKY_RELU_ALPHA)
     for h in range(H):
         db[h] = zero
     for n in range(N):
@@ -303,7 +299,7 @@ def readout_grad(dy, c, a, code, dr, db, dc):
     N, H = a.shape
     zero = a.dtype.type(0)
     one = a.dtype.type(1)
-    alpha = a.dtype.type(LEAK)
+    alpha = a.dtype.type(LEAKY_RELU_ALPHA)
     for h in range(H):
         db[h] = zero
         dc[h] = zero

@@ -36,9 +36,9 @@ import numpy as np
 from numba import njit, prange
 
 from reference import _check
+from reference.activation_table import HARD_SIGMOID, LEAKY_RELU, RELU, SIGMOID, TANH
 
-from ._fused import (HARD_SIGMOID, LEAKY_RELU, RELU, SIGMOID, TANH, act, act_grad, softmax_grad,
-                     softmax_row)
+from ._fused import act, act_grad, softmax_grad, softmax_row
 
 #: The sigmoid of at least this many elements runs in parallel.
 PARALLEL_MIN = 1 << 20

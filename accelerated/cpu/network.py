@@ -36,9 +36,9 @@ import numpy as np
 from numba import njit
 
 from reference import _check
-from reference.network import ACTIVATIONS, OUTPUTS
+from reference.activation_table import ACT_CODE, ACTIVATIONS, LEAKY_RELU_ALPHA, OUTPUT_CODE, OUTPUTS
 
-from ._fused import ACT_CODE, LEAK, OUT_CODE, act, act_grad, activation_grad, bias_activation, readout_grad
+from ._fused import act, act_grad, activation_grad, bias_activation, readout_grad
 from .linear import _backward as _linear_backward
 from .linear import _forward as _linear_forward
 
@@ -205,7 +205,7 @@ def _neuron_forward(a, w, b, code):
     b0 = b[()]
     zero = y.dtype.type(0)
     one = y.dtype.type(1)
-    alpha = y.dtype.type(LEAK)
+    alpha = y.dtype.type(LEAKY_RELU_ALPHA)
     for n in range(y.size):
         y[n] = act(y[n] + b0, code, zero, one, alpha)
     return y
@@ -217,7 +217,7 @@ def _neuron_backward(dy, y, a, w, code):
     N = y.size
     zero = y.dtype.type(0)
     one = y.dtype.type(1)
-    alpha = y.dtype.type(LEAK)
+    alpha = y.dtype.type(LEAKY_RELU_ALPHA)
     dz = np.empty_like(y)
     for n in range(N):
         dz[n] = act_grad(dy[n], y[n], code, zero, one, alpha)
@@ -341,10 +341,10 @@ def mlp_forward(x, *params, activation="sigmoid", output="softmax"):
     last = len(params) - 2
     for l in range(0, len(params), 2):
         W = c(params[l])
-        a = _mlp_layer_forward(a, W, c(params[l + 1]), OUT_CODE[output] if l == last else code)
+        a = _mlp_layer_forward(a, W, c(params[l + 1]), OUTPUT_CODE[output] if l == last else code)
         Ws.append(W)
         outs.append(a)
-    return a, (x, Ws, outs, code, OUT_CODE[output])
+    return a, (x, Ws, outs, code, OUTPUT_CODE[output])
 
 
 def mlp_backward(dy, cache):

@@ -46,12 +46,11 @@ from numba import njit
 from numba.extending import get_cython_function_address
 
 from reference import _check
+from reference.activation_table import ACT_CODE, ACTIVATIONS, OUTPUT_CODE, OUTPUTS
 from reference.losses import LOSSES
-from reference.network import ACTIVATIONS, OUTPUTS
 from reference.optimize import MLP_LOSSES, _solve_normal_equations
 
-from ._fused import (ACT_CODE, LOSS_CODE, OUT_CODE, activation_grad, bias_activation,
-                     loss_and_grad, readout_grad)
+from ._fused import LOSS_CODE, activation_grad, bias_activation, loss_and_grad, readout_grad
 from ._mlp import gemm, mlp_epoch_kernel, numpy_gemm
 
 #: :func:`mlp_epoch` calls NumPy's own BLAS for every matrix product from this many
@@ -486,7 +485,7 @@ def mlp_epoch(x, y_hat, *params, order=None, batch_size=32, eta=0.01, activation
     else:
         blas, dims, own = blas, np.empty(6, np.int64), True
     losses = mlp_epoch_kernel(c(x), c(y_hat), theta, sizes, c(order, dtype=np.int64), batch_size, eta,
-                              ACT_CODE[activation], OUT_CODE[output], LOSS_CODE[loss], blas, dims, own)
+                              ACT_CODE[activation], OUTPUT_CODE[output], LOSS_CODE[loss], blas, dims, own)
     out = []
     pos = 0
     for p in params:

@@ -6,7 +6,8 @@ as in ``reference/``), with the reference's signature, its argument checks (the 
 about 1e-5, both scaled by the terms summed). Nothing compiles at import: each
 kernel compiles on its first launch (and, on a GPU, is cached on disk). Without a GPU the same
 kernels run on Numba's CUDA simulator (``NUMBA_ENABLE_CUDASIM=1``, set before
-Numba is imported): slow, and meant for testing.
+Numba is imported): slow, and meant for testing; the first use of the backend
+there warns once with :class:`accelerated.SimulatorWarning`.
 
 >>> import numpy as np
 >>> import accelerated
@@ -46,9 +47,14 @@ Launch settings (threads per block, tile edge) are not parameters: they are
 simulator.
 """
 
+import accelerated as _accelerated
 from reference._families import export_families
 
 from ._launch import config, to_device, to_host
 
 # Every name of reference.FAMILIES, from the module of its family (activations.py, losses.py ...).
 __all__ = export_families(globals(), "cuda") + ["to_device", "to_host", "config"]
+
+# Imported directly (``from accelerated.cuda import relu_forward``) rather than through
+# accelerated.backend("cuda"): the simulator's warning, once per process, is given here.
+_accelerated.warn_if_simulated(stacklevel=2)

@@ -10,16 +10,53 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _kernels
-from ._kernels import CACHES_OUTPUT, LINEAR, SOFTMAX
+from reference.activation_table import CACHES_OUTPUT, LINEAR, SOFTMAX
+
+from . import _kernels, _optim_kernels
 from ._launch import blocks_1d, cdiv, colsum_blocks, config, empty, flat, scratch
 
 F64 = np.dtype(np.float64)
 
 
-def kernels(dtype):
-    """The kernels for ``dtype`` under the current launch settings."""
-    return _kernels.build(np.dtype(dtype).str, config.threads, config.tile)
+# ---------------------------------------------------------------- the kernel families
+# One accessor per family of :mod:`._kernels` (and :mod:`._optim_kernels`): the family's
+# kernels for ``dtype`` under the current launch settings (:data:`~._launch.config`), built
+# and compiled once per dtype and setting (the builders are cached).
+
+
+def activation_kernels(dtype):
+    """The activation kernels (:func:`~._kernels.build_activations`) for ``dtype``."""
+    return _kernels.build_activations(np.dtype(dtype).str)
+
+
+def dense_kernels(dtype):
+    """The fused dense-layer kernels (:func:`~._kernels.build_dense`) for ``dtype``."""
+    return _kernels.build_dense(np.dtype(dtype).str)
+
+
+def linear_algebra_kernels(dtype):
+    """The matrix product and column sums (:func:`~._kernels.build_linear_algebra`) for ``dtype``."""
+    return _kernels.build_linear_algebra(np.dtype(dtype).str, config.tile)
+
+
+def loss_kernels(dtype):
+    """The loss kernels (:func:`~._kernels.build_losses`) for ``dtype``."""
+    return _kernels.build_losses(np.dtype(dtype).str, config.threads, config.tile)
+
+
+def descent_kernels(dtype):
+    """The gradient-descent updates (:func:`~._kernels.build_descent`) for ``dtype``."""
+    return _kernels.build_descent(np.dtype(dtype).str, config.threads)
+
+
+def data_kernels(dtype):
+    """The copies and gathers (:func:`~._kernels.build_data`) for ``dtype``."""
+    return _kernels.build_data(np.dtype(dtype).str)
+
+
+def optimizer_kernels(dtype):
+    """The optimizer rules and the clipping norm (:func:`~._optim_kernels.build`) for ``dtype``."""
+    return _optim_kernels.build(np.dtype(dtype).str, config.threads)
 
 
 def launch_1d(kernel, n, *args):
@@ -30,7 +67,7 @@ def launch_1d(kernel, n, *args):
 def copy_into(src, dst):
     """``dst[...] = src`` on the device (same size; ``dst`` contiguous)."""
     s = flat(src)
-    launch_1d(kernels(dst.dtype).copy, s.shape[0], s, dst.reshape(s.shape[0]))
+    launch_1d(data_kernels(dst.dtype).copy, s.shape[0], s, dst.reshape(s.shape[0]))
 
 
 # ---------------------------------------------------------------- activations
@@ -40,7 +77,7 @@ def activation_forward(z, kind):
     """``a = act(z)`` for a device array of any shape; returns ``a`` (a new array)."""
     zf = flat(z)
     a = empty(z.shape, z.dtype)
-    launch_1d(kernels(z.dtype).act_forward, zf.shape[0], zf, a.reshape(zf.shape[0]), kind)
+    launch_1d(activation_kernels(z.dtype).act_forward, zf.shape[0], zf, a.reshape(zf.shape[0]), kind)
     return a
 
 
@@ -50,7 +87,7 @@ def activation_backward(da, cache, kind, out=None):
     n = daf.shape[0]
     dz = empty(da.shape, da.dtype) if out is None else out
     c = flat(cache) if kind != LINEAR else daf
-    launch_1d(kernels(da.dtype).act_backward, n, daf, c, dz.reshape(n), kind)
+    launch_1d(activation_kernels(da.dtype).act_backward, n, daf, c, dz.reshape(n), kind)
     return dz
 
 
@@ -69,7 +106,7 @@ def gemm(A, B, C, ta, tb, ws=None):
     M, N = C.shape
     K = A.shape[0] if ta else A.shape[1]
     T = config.tile
-    k = kernels(A.dtype)
+    k = linear_algebra_kernels(A.dtype)
     nblk = cdiv(M, T) * cdiv(N, T)
     ktiles = cdiv(K, T)
     S = 1
@@ -83,7 +120,7 @@ def gemm(A, B, C, ta, tb, ws=None):
     else:
         P = scratch(ws, "gemm", (S, M, N), F64)
         k.gemm[grid, (T, T)](A, B, P, ta, tb, kchunk)
-        launch_1d(kernels(C.dtype).sum_partials, M * N, P, C)
+        launch_1d(linear_algebra_kernels(C.dtype).sum_partials, M * N, P, C)
     return C
 
 
@@ -103,7 +140,7 @@ def colsum(M, v, out, out_extra=None, ws=None):
     Jt = J + extra
     T = config.tile
     S = colsum_blocks(rows)
-    k = kernels(out.dtype)
+    k = linear_algebra_kernels(out.dtype)
     use_v = 0 if v is None else 1
     vv = out if v is None else v
     oe = scratch(ws, "dummy0", (), out.dtype) if out_extra is None else out_extra
@@ -125,7 +162,7 @@ def linear_forward(x, w, b, out=None):
     """``y = b + x @ w`` with ``b`` a 0-d device array; one thread per row."""
     N = x.shape[0]
     y = empty(N, x.dtype) if out is None else out
-    launch_1d(kernels(x.dtype).linear_fwd, N, x, w, b.reshape(1), 0, y)
+    launch_1d(linear_algebra_kernels(x.dtype).linear_fwd, N, x, w, b.reshape(1), 0, y)
     return y
 
 
@@ -133,7 +170,7 @@ def outer(dy, w, out=None):
     """``dx[n, j] = dy[n] * w[j]``."""
     N, D = dy.shape[0], w.shape[0]
     dx = empty((N, D), dy.dtype) if out is None else out
-    launch_1d(kernels(dy.dtype).outer, N * D, dy, w, dx)
+    launch_1d(linear_algebra_kernels(dy.dtype).outer, N * D, dy, w, dx)
     return dx
 
 
@@ -154,12 +191,12 @@ def dense_forward(x, W, b, kind, ws=None, r=None, a=None):
 
     Returns ``(a, act_cache)``: the sigmoid's and tanh's cache is ``a``, the
     ReLU's, the hard sigmoid's and the leaky ReLU's is ``z = b + x W^T`` (kept in
-    ``r``), the identity needs none. With ``kind`` :data:`~._kernels.SOFTMAX` (an
+    ``r``), the identity needs none. With ``kind`` :data:`~reference.activation_table.SOFTMAX` (an
     output layer) ``a`` is the row-wise softmax of ``z`` and the cache is ``a``.
     ``r`` and ``a`` may be given (scratch buffers of a training loop).
     """
     N, H = x.shape[0], W.shape[0]
-    k = kernels(x.dtype)
+    k = dense_kernels(x.dtype)
     r = empty((N, H), x.dtype) if r is None else r
     gemm(x, W, r, 0, 1, ws)
     if kind == LINEAR:
@@ -167,7 +204,7 @@ def dense_forward(x, W, b, kind, ws=None, r=None, a=None):
         return r, None
     a = empty((N, H), x.dtype) if a is None else a
     if kind == SOFTMAX:
-        launch_1d(k.softmax_rows, N, r, b, 1, a)
+        launch_1d(activation_kernels(x.dtype).softmax_rows, N, r, b, 1, a)
         return a, a
     cached_a = kind in CACHES_OUTPUT
     launch_1d(k.bias_act, N * H, r, b, a, kind, 0 if cached_a else 1)
@@ -193,7 +230,7 @@ def readout_act_backward(dy, c, act_cache, kind, dr):
     """``dr = (dy c^T) * act'``: the read-out's backward fused with the top layer's activation."""
     N, H = dy.shape[0], c.shape[0]
     cache = dr if act_cache is None else act_cache
-    launch_1d(kernels(dy.dtype).readout_act_bwd, N * H, dy, c, cache, dr, kind)
+    launch_1d(dense_kernels(dy.dtype).readout_act_bwd, N * H, dy, c, cache, dr, kind)
     return dr
 
 
@@ -208,7 +245,7 @@ def loss(y, y_hat, kind, divisor, ws=None):
     """
     yf, hf = flat(y), flat(y_hat)
     n = yf.shape[0]
-    k = kernels(y.dtype)
+    k = loss_kernels(y.dtype)
     NP = np.dtype(y.dtype).type
     dL = empty(y.shape, y.dtype)
     S = blocks_1d(n)
@@ -224,7 +261,7 @@ def cross_entropy(y, y_hat, divisor, ws=None):
     with ``L`` a device 1-vector of the dtype (see :func:`loss`)."""
     yf, hf = flat(y), flat(y_hat)
     n = yf.shape[0]
-    k = kernels(y.dtype)
+    k = loss_kernels(y.dtype)
     NP = np.dtype(y.dtype).type
     dL = empty(y.shape, y.dtype)
     S = blocks_1d(n)
@@ -244,7 +281,7 @@ def softmax_cross_entropy_rows(z, y_hat, dz, P, divisor, b=None):
     NP = np.dtype(z.dtype).type
     use_b = 0 if b is None else 1
     bb = dz.reshape(dz.shape[0] * dz.shape[1]) if b is None else b   # not read without a bias
-    kernels(z.dtype).softmax_xent[blocks_1d(N), config.threads](
+    loss_kernels(z.dtype).softmax_xent[blocks_1d(N), config.threads](
         z, bb, use_b, y_hat, dz, P, NP(divisor))
     return dz
 
@@ -256,7 +293,7 @@ def softmax_cross_entropy(z, y_hat, divisor, ws=None):
     dz = empty(z.shape, z.dtype)
     softmax_cross_entropy_rows(z, y_hat, dz, P.reshape(S), divisor)
     L = empty(1, z.dtype)
-    kernels(z.dtype).finalize_losses[1, config.threads](P, L, divisor, divisor, 1)
+    loss_kernels(z.dtype).finalize_losses[1, config.threads](P, L, divisor, divisor, 1)
     return L, dz
 
 
@@ -266,14 +303,15 @@ def softmax_cross_entropy(z, y_hat, divisor, ws=None):
 def softmax(z, out=None):
     """``y = softmax(z)`` row by row (the row max subtracted, the row sum in float64)."""
     y = empty(z.shape, z.dtype) if out is None else out
-    launch_1d(kernels(z.dtype).softmax_rows, z.shape[0], z, y.reshape(y.shape[0] * y.shape[1]), 0, y)
+    no_bias = y.reshape(y.shape[0] * y.shape[1])          # not read: use_b is 0
+    launch_1d(activation_kernels(z.dtype).softmax_rows, z.shape[0], z, no_bias, 0, y)
     return y
 
 
 def softmax_backward(dy, y, out=None):
     """``dz = y * (dy - sum_k dy_k y_k)`` row by row."""
     dz = empty(y.shape, y.dtype) if out is None else out
-    launch_1d(kernels(y.dtype).softmax_bwd_rows, y.shape[0], dy, y, dz)
+    launch_1d(activation_kernels(y.dtype).softmax_bwd_rows, y.shape[0], dy, y, dz)
     return dz
 
 
@@ -282,7 +320,7 @@ def leaky_relu(z, alpha):
     zf = flat(z)
     a = empty(z.shape, z.dtype)
     NP = np.dtype(z.dtype).type
-    launch_1d(kernels(z.dtype).leaky_forward, zf.shape[0], zf, a.reshape(zf.shape[0]), NP(alpha))
+    launch_1d(activation_kernels(z.dtype).leaky_forward, zf.shape[0], zf, a.reshape(zf.shape[0]), NP(alpha))
     return a
 
 
@@ -292,21 +330,21 @@ def leaky_relu_backward(da, z, alpha):
     n = daf.shape[0]
     dz = empty(da.shape, da.dtype)
     NP = np.dtype(da.dtype).type
-    launch_1d(kernels(da.dtype).leaky_backward, n, daf, flat(z), dz.reshape(n), NP(alpha))
+    launch_1d(activation_kernels(da.dtype).leaky_backward, n, daf, flat(z), dz.reshape(n), NP(alpha))
     return dz
 
 
 def prelu(z, alpha):
     """``a[n, h] = z`` where ``z > 0``, else ``alpha[h] z``."""
     a = empty(z.shape, z.dtype)
-    launch_1d(kernels(z.dtype).prelu_forward, z.shape[0] * z.shape[1], z, alpha, a)
+    launch_1d(activation_kernels(z.dtype).prelu_forward, z.shape[0] * z.shape[1], z, alpha, a)
     return a
 
 
 def prelu_backward(da, z, alpha, ws=None):
     """``(dz, dalpha)``: one elementwise pass writes ``dz`` and ``da * min(z, 0)``, a column sum gives ``dalpha``."""
     N, H = z.shape
-    k = kernels(z.dtype)
+    k = activation_kernels(z.dtype)
     dz = empty(z.shape, z.dtype)
     T = scratch(ws, "prelu", (N, H), z.dtype)
     launch_1d(k.prelu_backward, N * H, da, z, alpha, dz, T)
@@ -321,7 +359,7 @@ def maxout(z, k):
     H = C // k
     a = empty((N, H), z.dtype)
     arg = empty((N, H), np.int32)
-    launch_1d(kernels(z.dtype).maxout_forward, N * H, z, a, arg, k)
+    launch_1d(activation_kernels(z.dtype).maxout_forward, N * H, z, a, arg, k)
     return a, arg
 
 
@@ -329,11 +367,11 @@ def maxout_backward(da, arg, k):
     """``dz[n, h k + j] = da[n, h]`` for the group's first maximal ``j``, else 0."""
     N, H = da.shape
     dz = empty((N, H * k), da.dtype)
-    launch_1d(kernels(da.dtype).maxout_backward, N * H * k, da, arg, dz, k)
+    launch_1d(activation_kernels(da.dtype).maxout_backward, N * H * k, da, arg, dz, k)
     return dz
 
 
 def gather_rows(x, y_hat, order_d, start, xb, yb):
     """``xb[i] = x[order[start + i]]`` and ``yb[i] = y_hat[order[start + i]]`` in one launch."""
     n = xb.shape[0] * (x.shape[1] + y_hat.shape[1])
-    launch_1d(kernels(x.dtype).gather_rows, n, x, y_hat, order_d, start, xb, yb)
+    launch_1d(data_kernels(x.dtype).gather_rows, n, x, y_hat, order_d, start, xb, yb)

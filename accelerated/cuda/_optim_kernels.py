@@ -55,9 +55,8 @@ import numba
 import numpy as np
 from numba import cuda
 
-from ._launch import SIMULATED
-
-_CACHE = not SIMULATED
+from . import _device
+from ._device import kernel_jit
 
 
 @lru_cache(maxsize=None)
@@ -67,23 +66,12 @@ def build(dtype: str, threads: int) -> SimpleNamespace:
     F64 = np.float64                   # the clipping norm's sums
     SF64 = numba.float64
     TH = threads
-    jit = cuda.jit(cache=_CACHE)
-    djit = cuda.jit(device=True, cache=_CACHE)
+    block_sum = _device.block_sum(threads)     # the one block tree-sum, shared with _kernels
+    jit = kernel_jit()
 
     # NP(math.sqrt(x)): a no-op on a GPU (the square root of a float32 is a float32
     # there), and under the simulator, whose math.sqrt returns a Python float, it
     # rounds the root to the dtype before it meets anything else.
-
-    @djit
-    def block_sum(sh, t):
-        """Tree-add ``sh[0:TH]`` into ``sh[0]``; every thread of the block must call it."""
-        cuda.syncthreads()
-        s = TH // 2
-        while s > 0:
-            if t < s:
-                sh[t] += sh[t + s]
-            cuda.syncthreads()
-            s //= 2
 
     @jit
     def zero(a):

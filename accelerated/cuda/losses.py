@@ -118,7 +118,7 @@ def loss_surface(x1, y_hat, w_grid, b_grid, loss="mse"):
     W, B = w_grid.shape[0], b_grid.shape[0]
     L = empty((B, W), x1.dtype)
     T = config.tile
-    k = _ops.kernels(x1.dtype)
+    k = _ops.loss_kernels(x1.dtype)
     k.loss_surface[(cdiv(W, T), cdiv(B, T)), (T, T)](
         dev(x1), dev(y_hat), dev(w_grid), dev(b_grid), L, LOSS_CODE[loss])
     return result(L, on_device)

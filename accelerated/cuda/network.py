@@ -18,10 +18,10 @@ one elementwise activation.
 """
 
 from reference import _check
-from reference.network import ACTIVATIONS, OUTPUTS
+from reference.activation_table import (ACT_CODE, ACTIVATIONS, CACHES_OUTPUT, LINEAR, OUTPUT_CODE,
+                                        OUTPUTS)
 
 from . import _ops
-from ._kernels import ACT_CODE, CACHES_OUTPUT, LINEAR, OUTPUT_CODE
 from ._launch import (any_device, dev, empty, is_device, result, scalar_result,
                       simulator_paced)
 

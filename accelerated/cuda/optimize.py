@@ -29,12 +29,12 @@ The twins of :mod:`reference.optimize`. The loops run entirely on the device:
 
 import numpy as np
 from reference import _check
+from reference.activation_table import ACT_CODE, ACTIVATIONS, LINEAR, OUTPUT_CODE, OUTPUTS
 from reference.losses import LOSSES
-from reference.network import ACTIVATIONS, OUTPUTS
 from reference.optimize import MLP_LOSSES, _solve_normal_equations
 
 from . import _ops
-from ._kernels import ACT_CODE, LINEAR, LOSS_CODE, OUTPUT_CODE
+from ._kernels import LOSS_CODE
 from ._launch import (Workspace, any_device, blocks_1d, cdiv, colsum_blocks, config, dev, empty,
                       flat, is_device, result, scalar_result, simulator_paced, to_device)
 
@@ -77,7 +77,7 @@ def closed_form(x, y_hat):
     N, D = x.shape
     xd, yd = dev(x), dev(y_hat)
     A = empty((N, D + 2), _F64)
-    _ops.launch_1d(_ops.kernels(x.dtype).augment, N * (D + 2), xd, yd, A)
+    _ops.launch_1d(_ops.data_kernels(x.dtype).augment, N * (D + 2), xd, yd, A)
     G = _ops.gemm(A, A, empty((D + 2, D + 2), _F64), 1, 0).copy_to_host()
     theta = _solve_normal_equations("closed_form", G[:D + 1, :D + 1], G[:D + 1, D + 1])
     dtype = np.dtype(x.dtype)
@@ -116,7 +116,7 @@ def gd_step(theta, g, eta):
     out = empty(theta.shape, theta.dtype)
     n = td.shape[0]
     NP = np.dtype(theta.dtype).type
-    _ops.launch_1d(_ops.kernels(theta.dtype).gd_update, n, td, gd_, out.reshape(n), NP(eta))
+    _ops.launch_1d(_ops.descent_kernels(theta.dtype).gd_update, n, td, gd_, out.reshape(n), NP(eta))
     if len(theta.shape) == 0:
         return scalar_result(out, on_device)
     return result(out, on_device)
@@ -165,7 +165,7 @@ def linear_gd(x, y_hat, w, b, eta, steps, loss="mse"):
     NP = dtype.type
     N, D = x.shape
     xd, yd = dev(x), dev(y_hat)
-    k = _ops.kernels(dtype)
+    lk, ck, dk = _ops.loss_kernels(dtype), _ops.linear_algebra_kernels(dtype), _ops.descent_kernels(dtype)
     w_path = empty((steps + 1, D), dtype)
     b_path = empty(steps + 1, dtype)
     L_path = empty(steps + 1, dtype)
@@ -182,11 +182,11 @@ def linear_gd(x, y_hat, w, b, eta, steps, loss="mse"):
     colsum_grid = (cdiv(D + 1, T), Sg)
     dummy_out, dummy0 = empty(D, dtype), empty((), dtype)
     for t in range(steps + 1):
-        k.readout_loss[Se, TH](xd, w_path[t], b_path, t, yd, dL, Pe, kind, N_d)
+        lk.readout_loss[Se, TH](xd, w_path[t], b_path, t, yd, dL, Pe, kind, N_d)
         update = 1 if t < steps else 0
         if update:
-            k.colsum[colsum_grid, (T, T)](xd, dL, 1, 1, Pg, dummy_out, dummy0, 0)
-        k.lgd_update[1, TH](Pe, Pg, w_path, b_path, L_path, t, eta_d, float(N), update)
+            ck.colsum[colsum_grid, (T, T)](xd, dL, 1, 1, Pg, dummy_out, dummy0, 0)
+        dk.lgd_update[1, TH](Pe, Pg, w_path, b_path, L_path, t, eta_d, float(N), update)
     return result(w_path, on_device), result(b_path, on_device), result(L_path, on_device)
 
 
@@ -267,7 +267,7 @@ def network_epoch(x, y_hat, *params, order=None, batch_size=1, eta=0.01,
 
     dtype = np.dtype(x.dtype)
     NP = dtype.type
-    k = _ops.kernels(dtype)
+    lk, dk = _ops.loss_kernels(dtype), _ops.descent_kernels(dtype)
     TH = config.threads
     act, loss_kind = ACT_CODE[activation], LOSS_CODE[loss]
     xd, yd = dev(x), dev(y_hat)
@@ -303,7 +303,7 @@ def network_epoch(x, y_hat, *params, order=None, batch_size=1, eta=0.01,
     for kb, start in enumerate(range(0, N, batch_size)):
         nb = min(batch_size, N - start)
         xb, yb, dL = xb_buf[:nb], yb_buf[:nb], dL_buf[:nb]
-        _ops.launch_1d(k.gather, nb * D, xd, yd, order_d, start, xb, yb)
+        _ops.launch_1d(_ops.data_kernels(dtype).gather, nb * D, xd, yd, order_d, start, xb, yb)
         # forward
         a = xb
         inputs, act_caches = [], []
@@ -314,7 +314,7 @@ def network_epoch(x, y_hat, *params, order=None, batch_size=1, eta=0.01,
             act_caches.append(cache)
         # read-out, loss and dL/dy in one kernel; the loss partials go to row kb
         Sk = blocks_1d(nb)
-        k.readout_loss[Sk, TH](a, c_view, b_slot, 0, yb, dL, P_loss[kb], loss_kind, NP(nb))
+        lk.readout_loss[Sk, TH](a, c_view, b_slot, 0, yb, dL, P_loss[kb], loss_kind, NP(nb))
         # backward
         _ops.colsum(a, dL, dc_view, db_view, ws)
         if n_hidden:
@@ -330,9 +330,9 @@ def network_epoch(x, y_hat, *params, order=None, batch_size=1, eta=0.01,
                     dr = below
         # one update for every parameter
         n_all = theta.buffer.shape[0]
-        _ops.launch_1d(k.gd_update, n_all, theta.buffer, grad.buffer, theta.buffer, eta_d)
+        _ops.launch_1d(dk.gd_update, n_all, theta.buffer, grad.buffer, theta.buffer, eta_d)
 
-    k.finalize_losses[blocks_1d(n_batches), TH](P_loss, losses, N, batch_size, 1)
+    lk.finalize_losses[blocks_1d(n_batches), TH](P_loss, losses, N, batch_size, 1)
     new_params = tuple(theta.views[:-1]) + (theta.views[-1],)
     if on_device:
         return new_params, losses
@@ -399,7 +399,7 @@ def mlp_epoch(x, y_hat, *params, order=None, batch_size=32, eta=0.01, activation
 
     dtype = np.dtype(x.dtype)
     NP = dtype.type
-    k = _ops.kernels(dtype)
+    lk, dk = _ops.loss_kernels(dtype), _ops.descent_kernels(dtype)
     TH = config.threads
     act, out_kind = ACT_CODE[activation], OUTPUT_CODE[output]
     fused = loss == "cross_entropy"
@@ -455,7 +455,7 @@ def mlp_epoch(x, y_hat, *params, order=None, batch_size=32, eta=0.01, activation
                                               r=r_bufs[-1][:nb], a=a_bufs[-1][:nb])
             dL = dL_buf[:nb]
             n_out = nb * K
-            k.loss_partial[blocks_1d(n_out), TH](y.reshape(n_out), yb.reshape(n_out), dL.reshape(n_out),
+            lk.loss_partial[blocks_1d(n_out), TH](y.reshape(n_out), yb.reshape(n_out), dL.reshape(n_out),
                                                  P_loss[kb], loss_kind, NP(n_out))
             dz = _ops.output_backward(dL, out_cache, out_kind, out=dz)
         # backward
@@ -469,9 +469,9 @@ def mlp_epoch(x, y_hat, *params, order=None, batch_size=32, eta=0.01, activation
                     _ops.activation_backward(below, act_caches[l - 1], act, out=below)
                 dr = below
         # one update for every parameter
-        _ops.launch_1d(k.gd_update, n_all, theta.buffer, grad.buffer, theta.buffer, eta_d)
+        _ops.launch_1d(dk.gd_update, n_all, theta.buffer, grad.buffer, theta.buffer, eta_d)
 
-    k.finalize_losses[blocks_1d(n_batches), TH](P_loss, losses, N, batch_size, 1 if fused else K)
+    lk.finalize_losses[blocks_1d(n_batches), TH](P_loss, losses, N, batch_size, 1 if fused else K)
     host_losses = losses.copy_to_host()
     if on_device:
         return tuple(theta.views), host_losses

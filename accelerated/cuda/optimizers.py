@@ -35,16 +35,11 @@ from reference import optimizers as _ref
 from reference.optimizers import (AdadeltaState, AdagradState, AdamState, MomentumState,
                                   RMSpropState, _checked, _clip_checked, _param, _sgd_checked)
 
-from . import _optim_kernels
+from . import _ops
 from ._launch import (any_device, blocks_1d, config, contiguous, dev, empty, is_device,
                       simulator_paced, to_device)
 
 _F64 = np.dtype(np.float64)
-
-
-def _kernels(dtype):
-    """The optimizer kernels for ``dtype`` under the current launch settings."""
-    return _optim_kernels.build(np.dtype(dtype).str, config.threads)
 
 
 def _size(shape) -> int:
@@ -57,7 +52,7 @@ def _zeros_like(param):
         return np.zeros_like(param)
     z = empty(tuple(param.shape), param.dtype)
     n = _size(param.shape)
-    _kernels(param.dtype).zero[blocks_1d(n), config.threads](z.reshape(n))
+    _ops.optimizer_kernels(param.dtype).zero[blocks_1d(n), config.threads](z.reshape(n))
     return z
 
 
@@ -179,7 +174,7 @@ def sgd_update(param, grad, state, eta=0.01, weight_decay=0.0, inplace=False):
     param, grad, eta, lam, inplace = _sgd_checked(param, grad, state, eta, weight_decay, inplace)
     NP = np.dtype(param.dtype).type
     lam, decay = _decay(lam)
-    (new,) = _stream(_kernels(param.dtype).sgd, param, grad, [param], inplace,
+    (new,) = _stream(_ops.optimizer_kernels(param.dtype).sgd, param, grad, [param], inplace,
                      NP(eta), NP(lam), decay)
     return new, ()
 
@@ -249,7 +244,7 @@ def momentum_update(param, grad, state, eta=0.01, momentum=0.9, nesterov=False, 
                                   weight_decay=weight_decay)
     NP = np.dtype(theta.dtype).type
     lam, decay = _decay(h["weight_decay"])
-    new_theta, v = _stream(_kernels(theta.dtype).momentum, theta, g, [theta, state.v], inplace,
+    new_theta, v = _stream(_ops.optimizer_kernels(theta.dtype).momentum, theta, g, [theta, state.v], inplace,
                            NP(h["eta"]), NP(h["momentum"]), NP(lam), decay, 1 if h["nesterov"] else 0)
     return new_theta, MomentumState(v=v)
 
@@ -312,7 +307,7 @@ def adagrad_update(param, grad, state, eta=0.01, eps=0.0, weight_decay=0.0, inpl
     NP = np.dtype(w.dtype).type
     lam, decay = _decay(h["weight_decay"])
     slide = 1 if h["eps"] == 0 else 0           # decided on the float64 eps, not its rounding
-    new_w, s = _stream(_kernels(w.dtype).adagrad, w, g, [w, state.g2_sum], inplace,
+    new_w, s = _stream(_ops.optimizer_kernels(w.dtype).adagrad, w, g, [w, state.g2_sum], inplace,
                        NP(h["eta"]), NP(h["eps"]), NP(lam), decay, slide)
     return new_w, AdagradState(g2_sum=s)
 
@@ -375,7 +370,7 @@ def rmsprop_update(param, grad, state, eta=0.001, alpha=0.9, eps=1e-8, weight_de
     NP = np.dtype(w.dtype).type
     lam, decay = _decay(h["weight_decay"])
     alpha = h["alpha"]
-    new_w, s = _stream(_kernels(w.dtype).rmsprop, w, g, [w, state.sigma2], inplace,
+    new_w, s = _stream(_ops.optimizer_kernels(w.dtype).rmsprop, w, g, [w, state.sigma2], inplace,
                        NP(h["eta"]), NP(alpha), NP(1 - alpha), NP(h["eps"]), NP(lam), decay)
     return new_w, RMSpropState(sigma2=s)
 
@@ -440,8 +435,8 @@ def adadelta_update(param, grad, state, eta=1.0, rho=0.95, eps=1e-6, weight_deca
     NP = np.dtype(w.dtype).type
     lam, decay = _decay(h["weight_decay"])
     rho = h["rho"]
-    new_w, eg, ed = _stream(_kernels(w.dtype).adadelta, w, g, [w, state.g2_mean, state.dw2_mean],
-                            inplace, NP(h["eta"]), NP(rho), NP(1 - rho), NP(h["eps"]), NP(lam), decay)
+    new_w, eg, ed = _stream(_ops.optimizer_kernels(w.dtype).adadelta, w, g,
+                            [w, state.g2_mean, state.dw2_mean], inplace, NP(h["eta"]), NP(rho), NP(1 - rho), NP(h["eps"]), NP(lam), decay)
     return new_w, AdadeltaState(g2_mean=eg, dw2_mean=ed)
 
 
@@ -457,7 +452,7 @@ def _adam(fn, param, grad, state, eta, beta1, beta2, eps, weight_decay, inplace,
     t = state.t + 1
     coeffs = (NP(h["eta"]), NP(b1), NP(1 - b1), NP(b2), NP(1 - b2),
               NP(1 - b1 ** t), NP(1 - b2 ** t), NP(1 - b1 ** (t + 1)), NP(h["eps"]), NP(lam))
-    new_theta, m, v = _stream(_kernels(theta.dtype).adam, theta, g, [theta, state.m, state.v],
+    new_theta, m, v = _stream(_ops.optimizer_kernels(theta.dtype).adam, theta, g, [theta, state.m, state.v],
                               inplace, *coeffs, decay, 1 if nadam else 0)
     return new_theta, AdamState(m=m, v=v, t=t)
 
@@ -651,7 +646,7 @@ def clip_global_norm(grads, max_norm):
     grads, tau = _clip_checked(grads, max_norm)
 
     on_device = any_device(*grads)
-    k = _kernels(grads[0].dtype)
+    k = _ops.optimizer_kernels(grads[0].dtype)
     TH = config.threads
     fulls = [contiguous(dev(g)) for g in grads]     # uploads and compacted copies are private
     flats = [_flat_view(d, _size(d.shape)) for d in fulls]
