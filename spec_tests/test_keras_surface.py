@@ -602,3 +602,197 @@ def test_initializations_is_keras_1s_module_of_the_same_draws():
     np.testing.assert_array_equal(initializations.identity((2, 2)), np.eye(2, dtype=np.float32))
     np.testing.assert_array_equal(initializations.zero((2,)), np.zeros(2, np.float32))
     assert initializations.get is I.get
+
+
+# ==================================================================================================
+# utils, preprocessing, backend
+# ==================================================================================================
+def test_to_categorical_by_hand_at_both_module_paths():
+    from reference.keras.utils import np_utils, to_categorical
+
+    assert np_utils.to_categorical is to_categorical
+    want = np.array([[1, 0, 0], [0, 0, 1], [0, 1, 0], [0, 0, 1]], dtype=np.float32)
+    for y in ([0, 2, 1, 2], np.array([[0], [2], [1], [2]]), np.array([0.0, 2.0, 1.0, 2.0])):
+        got = to_categorical(y)  # num_classes = max + 1 = 3; an (N, 1) column is dropped as Keras does
+        assert got.dtype == np.float32
+        np.testing.assert_array_equal(got, want)
+    np.testing.assert_array_equal(to_categorical([1], nb_classes=4), [[0, 1, 0, 0]])  # Keras 1's spelling
+    np.testing.assert_array_equal(to_categorical([1], num_classes=2, dtype="float64"), [[0.0, 1.0]])
+    grid = to_categorical(np.array([[0, 1], [1, 1]]), 2)  # any shape: one more axis
+    assert grid.shape == (2, 2, 2)
+    np.testing.assert_array_equal(grid[0, 1], [0, 1])
+
+
+def test_to_categorical_refuses_what_keras_would_truncate_or_misindex():
+    from reference.keras.utils import to_categorical
+
+    with pytest.raises(ValueError, match="to_categorical: class labels must be in 0..2 for num_classes=3; got 3 at "
+                                         "flat index 1"):
+        to_categorical([0, 3], 3)
+    with pytest.raises(ValueError, match="to_categorical: class labels must be >= 0; got -1 at flat index 0"):
+        to_categorical([-1, 0])
+    with pytest.raises(ValueError, match="to_categorical: y must hold integer class labels; got 1.5 at flat index 1"):
+        to_categorical([0, 1.5])
+    with pytest.raises(ValueError, match="to_categorical: y must hold at least one class label"):
+        to_categorical([])
+    with pytest.raises(ValueError, match="to_categorical: num_classes must be an integer >= 1 or None; got 2.0"):
+        to_categorical([0], 2.0)
+    with pytest.raises(TypeError, match="give num_classes .* or nb_classes .*, not both"):
+        to_categorical([0], 2, nb_classes=2)
+
+
+def test_normalize_rows_to_unit_norm():
+    from reference.keras.utils import normalize
+
+    np.testing.assert_allclose(normalize([[3.0, 4.0], [0.0, 0.0]]), [[0.6, 0.8], [0.0, 0.0]], rtol=1e-15)
+    np.testing.assert_allclose(normalize([[3.0, 4.0], [1.0, 0.0]], axis=0), [[3 / 10 ** 0.5, 1.0], [1 / 10 ** 0.5, 0.0]],
+                               rtol=1e-15)
+    np.testing.assert_allclose(normalize([[1.0, -3.0]], order=1), [[0.25, -0.75]], rtol=1e-15)
+    with pytest.raises(ValueError, match=r"normalize: axis must be an integer in \[-2, 1\]; got 2"):
+        normalize([[1.0]], axis=2)
+
+
+def test_pad_sequences_keras_semantics_by_hand():
+    from reference.keras.preprocessing.sequence import pad_sequences
+
+    seqs = [[1, 2, 3], [4, 5], [6]]
+    got = pad_sequences(seqs)  # maxlen 3, padded at the start
+    assert got.dtype == np.int32
+    np.testing.assert_array_equal(got, [[1, 2, 3], [0, 4, 5], [0, 0, 6]])
+    np.testing.assert_array_equal(pad_sequences(seqs, padding="post"), [[1, 2, 3], [4, 5, 0], [6, 0, 0]])
+    np.testing.assert_array_equal(pad_sequences(seqs, maxlen=2), [[2, 3], [4, 5], [0, 6]])  # keep the ends
+    np.testing.assert_array_equal(pad_sequences(seqs, maxlen=2, truncating="post"), [[1, 2], [4, 5], [0, 6]])
+    np.testing.assert_array_equal(pad_sequences([[1], []], maxlen=2, value=-1), [[-1, 1], [-1, -1]])
+    got = pad_sequences([[0.5, 1.5]], maxlen=3, dtype="float32")
+    np.testing.assert_array_equal(got, np.array([[0.0, 0.5, 1.5]], dtype=np.float32))
+    got = pad_sequences([np.ones((2, 4)), np.ones((1, 4))])  # items that are vectors
+    assert got.shape == (2, 2, 4) and got[1, 0].sum() == 0 and got[1, 1].sum() == 4
+
+
+@pytest.mark.parametrize("args, kwargs, message", [
+    (([],), {}, "pad_sequences: sequences must hold at least one sequence"),
+    (("abc",), {}, "pad_sequences: sequences must be a list of sequences; got str"),
+    (([[1], 2],), {}, r"pad_sequences: sequences\[1\] must be a list or array of numbers; got int"),
+    (([[1]],), {"maxlen": 0}, "pad_sequences: maxlen must be an integer >= 1 or None; got 0"),
+    (([[1]],), {"padding": "left"}, "pad_sequences: padding must be 'pre' or 'post'; got 'left'"),
+    (([[1]],), {"truncating": "end"}, "pad_sequences: truncating must be 'pre' or 'post'; got 'end'"),
+    (([[1.5, 2]],), {}, r"pad_sequences: sequences\[0\] holds 1.5, which dtype int32 would truncate"),
+    (([[1]],), {"value": 0.5}, "pad_sequences: value holds 0.5, which dtype int32 would truncate"),
+    (([[1, 2**40]],), {}, r"pad_sequences: sequences\[0\] holds values outside the range of int32"),
+    (([[[1, 2]], [[1, 2, 3]]],), {}, "pad_sequences: every item must have one shape"),
+    (([[], []],), {}, "pad_sequences: every sequence is empty; give maxlen"),
+])
+def test_pad_sequences_errors(args, kwargs, message):
+    from reference.keras.preprocessing.sequence import pad_sequences
+
+    with pytest.raises(ValueError, match=message):
+        pad_sequences(*args, **kwargs)
+
+
+def test_text_to_word_sequence_and_one_hot():
+    from reference.keras.preprocessing.text import hashing_trick, one_hot, text_to_word_sequence
+
+    assert text_to_word_sequence("Hello, world!  Hello.") == ["hello", "world", "hello"]
+    assert text_to_word_sequence("A-b c", filters="", lower=False) == ["A-b", "c"]
+    assert text_to_word_sequence("a,b", split=",") == ["a", "b"]  # "," is a filter and the separator
+    idx = one_hot("the cat the dog", 7)
+    assert len(idx) == 4 and idx[0] == idx[2] and all(1 <= i <= 6 for i in idx)
+    assert one_hot("the cat the dog", 7) == idx  # MD5: the same on every run
+    assert hashing_trick("ab abc", 5, hash_function=len) == [2 % 4 + 1, 3 % 4 + 1]
+    with pytest.raises(ValueError, match="hashing_trick: n must be an integer >= 2"):
+        one_hot("a", 1)
+    with pytest.raises(ValueError, match="text_to_word_sequence: text must be a str; got list"):
+        text_to_word_sequence(["a"])
+
+
+def _fitted(**kwargs):
+    from reference.keras.preprocessing.text import Tokenizer
+
+    tok = Tokenizer(**kwargs)
+    tok.fit_on_texts(["The cat sat.", "The dog sat on the cat!", "A dog."])
+    return tok
+
+
+def test_tokenizer_counts_and_ranks_words_by_hand():
+    tok = _fitted()
+    # counts: the 3, cat 2, sat 2, dog 2, on 1, a 1; ties keep their first appearance
+    assert dict(tok.word_counts) == {"the": 3, "cat": 2, "sat": 2, "dog": 2, "on": 1, "a": 1}
+    assert tok.word_index == {"the": 1, "cat": 2, "sat": 3, "dog": 4, "on": 5, "a": 6}
+    assert tok.index_word[4] == "dog"
+    assert dict(tok.word_docs) == {"the": 2, "cat": 2, "sat": 2, "dog": 2, "on": 1, "a": 1}
+    assert tok.document_count == 3
+    assert tok.texts_to_sequences(["the cat ran on", "zebra"]) == [[1, 2, 5], []]
+    assert tok.sequences_to_texts([[1, 2, 5]]) == ["the cat on"]
+    small = _fitted(nb_words=3)  # Keras 1's name; indices >= 3 are dropped
+    assert small.num_words == small.nb_words == 3
+    assert small.texts_to_sequences(["the cat sat on the dog"]) == [[1, 2, 1]]
+    oov = _fitted(oov_token="<?>")
+    assert oov.word_index["<?>"] == 1 and oov.word_index["the"] == 2
+    assert oov.texts_to_sequences(["the zebra"]) == [[2, 1]]
+    chars = _fitted(char_level=True)
+    assert chars.texts_to_sequences(["tt"])[0] == [chars.word_index["t"]] * 2
+
+
+def test_tokenizer_matrix_modes_keras_formulas_by_hand():
+    tok = _fitted()
+    seqs = [[1, 1, 2], [6], []]
+    V = 7  # six words + column 0
+    binary = tok.sequences_to_matrix(seqs, mode="binary")
+    want = np.zeros((3, V))
+    want[0, [1, 2]] = 1
+    want[1, 6] = 1
+    np.testing.assert_array_equal(binary, want)
+    count = tok.sequences_to_matrix(seqs, mode="count")
+    assert count[0, 1] == 2 and count[0, 2] == 1 and count[1, 6] == 1 and count.sum() == 4
+    freq = tok.sequences_to_matrix(seqs, mode="freq")
+    np.testing.assert_allclose(freq[0, [1, 2]], [2 / 3, 1 / 3], rtol=1e-15)
+    tfidf = tok.sequences_to_matrix(seqs, mode="tfidf")
+    # D = 3 texts; 'the' (1) is in 2 of them, 'cat' (2) in 2, 'a' (6) in 1
+    np.testing.assert_allclose(tfidf[0, 1], (1 + math.log(2)) * math.log(1 + 3 / 3), rtol=1e-15)
+    np.testing.assert_allclose(tfidf[0, 2], 1 * math.log(1 + 3 / 3), rtol=1e-15)
+    np.testing.assert_allclose(tfidf[1, 6], 1 * math.log(1 + 3 / 2), rtol=1e-15)
+    assert not tfidf[2].any()
+    np.testing.assert_array_equal(tok.texts_to_matrix(["the the cat", "a"], mode="count")[:2], count[:2])
+    narrow = _fitted(num_words=3).sequences_to_matrix([[1, 5]], mode="freq")
+    assert narrow.shape == (1, 3) and narrow[0, 1] == 0.5  # index 5 is not counted but is in the length
+
+
+def test_tokenizer_errors():
+    from reference.keras.preprocessing.text import Tokenizer
+
+    with pytest.raises(ValueError, match=r"Tokenizer.fit_on_texts: texts must be a list of texts; got one str "
+                                         r"\(write \[text\]\)"):
+        Tokenizer().fit_on_texts("the cat")
+    with pytest.raises(ValueError, match=r"Tokenizer.fit_on_texts: texts\[1\] must be a str"):
+        Tokenizer().fit_on_texts(["a", 3])
+    with pytest.raises(ValueError, match="Tokenizer: num_words must be an integer >= 1 or None; got 0"):
+        Tokenizer(num_words=0)
+    with pytest.raises(TypeError, match="give num_words .* or nb_words .*, not both"):
+        Tokenizer(num_words=3, nb_words=3)
+    with pytest.raises(ValueError, match="Tokenizer.sequences_to_matrix: the width is unknown"):
+        Tokenizer().sequences_to_matrix([[1]])
+    with pytest.raises(ValueError, match="mode 'tfidf' needs the document counts"):
+        Tokenizer(num_words=4).sequences_to_matrix([[1]], mode="tfidf")
+    with pytest.raises(ValueError, match="mode must be one of 'binary', 'count', 'freq', 'tfidf'; got 'tf'"):
+        _fitted().sequences_to_matrix([[1]], mode="tf")
+    with pytest.raises(ValueError, match=r"sequences\[0\] must hold integer indices >= 0; got -1"):
+        _fitted().sequences_to_matrix([[-1]])
+
+
+def test_backend_settings_of_the_slides_era():
+    from reference.keras import backend as K
+    from reference.keras import Sequential
+
+    assert K.image_dim_ordering() == "th" and K.image_data_format() == "channels_first"
+    assert K.floatx() == "float32" == Sequential().dtype  # the model's default dtype is what floatx says
+    assert K.epsilon() == 1e-07 and K.backend() == "slidespec"
+    assert K.cast_to_floatx([1, 2]).dtype == np.float32
+    K.set_image_dim_ordering("th")
+    K.set_floatx("float32")
+    with pytest.raises(ValueError, match="set_image_dim_ordering: slidespec supports only dim_ordering 'th'; "
+                                         "got 'tf'"):
+        K.set_image_dim_ordering("tf")
+    with pytest.raises(ValueError, match="set_image_data_format: slidespec supports only data_format"):
+        K.set_image_data_format("channels_last")
+    with pytest.raises(ValueError, match="set_floatx: slidespec supports only floatx 'float32'; got 'float64'"):
+        K.set_floatx("float64")

@@ -102,7 +102,7 @@ def _exact(where, name, a, dt):
     if dt.kind in "biu" and a.dtype.kind == "f":
         bad = ~np.isfinite(a) | (a != np.round(a))
         if np.any(bad):
-            raise ValueError(f"{where}: {name} holds {a[bad].ravel()[0]!r}, which dtype {dt} would truncate; "
+            raise ValueError(f"{where}: {name} holds {a[bad].ravel()[0].item()!r}, which dtype {dt} would truncate; "
                              f"pass dtype='float32' for real-valued sequences")
     if dt.kind in "iu" and a.size:
         info = np.iinfo(dt)

@@ -25,7 +25,7 @@ def _labels(where, y):
     if arr.dtype.kind == "f":
         if not np.all(np.isfinite(arr)) or not np.all(arr == np.round(arr)):
             bad = np.flatnonzero(~np.isfinite(arr.ravel()) | (arr.ravel() != np.round(arr.ravel())))[0]
-            raise ValueError(f"{where}: y must hold integer class labels; got {arr.ravel()[bad]!r} at flat "
+            raise ValueError(f"{where}: y must hold integer class labels; got {arr.ravel()[bad].item()!r} at flat "
                              f"index {bad}")
         arr = arr.astype(np.int64)
     elif arr.dtype.kind not in "iu":
