@@ -426,6 +426,40 @@ def test_learning_rate_scheduler_drives_sequential_fit():
         np.testing.assert_array_equal(a, b)
 
 
+def _fit_takes_callbacks():
+    from reference.keras import SGD, Dense, Sequential
+
+    model = Sequential([Dense(1, input_dim=1)], seed=0)
+    model.compile(loss="mse", optimizer=SGD(lr=0.1))
+    try:
+        model.fit(np.zeros((2, 1)), np.zeros((2, 1)), epochs=1, verbose=0, callbacks=[C.Callback()])
+    except TypeError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not _fit_takes_callbacks(), reason="Sequential.fit takes no callbacks on this branch")
+def test_early_stopping_drives_sequential_fit_and_restores_the_best_epoch():
+    """Whatever the curve, fit stops where the pure rule says and ends with the best epoch's weights."""
+    from reference.keras import SGD, Dense, Sequential
+
+    rng = np.random.default_rng(3)
+    x, y = rng.normal(size=(24, 4)), rng.normal(size=(24, 2))
+    model = Sequential([Dense(8, input_dim=4, activation="relu"), Dense(2)], seed=2, dtype="float64")
+    model.compile(loss="mse", optimizer=SGD(lr=0.5))
+    weights = []
+    keep = C.LambdaCallback(on_epoch_end=lambda epoch, logs: weights.append(model.get_weights()))
+    es = C.EarlyStopping(monitor="val_loss", patience=1, min_delta=1e-3, restore_best_weights=True)
+    history = model.fit(x[:16], y[:16], batch_size=4, epochs=30, verbose=0, validation_data=(x[16:], y[16:]),
+                        callbacks=[keep, es])
+    assert isinstance(history, C.History)
+    rule = C._early_stopping(history.history["val_loss"], patience=1, min_delta=1e-3)
+    assert len(history.epoch) == (30 if rule.stopped_epoch is None else rule.stopped_epoch + 1)
+    assert es.best_epoch == rule.best_epoch and model.stop_training is (rule.stopped_epoch is not None)
+    for a, b in zip(model.get_weights(), weights[rule.best_epoch]):
+        np.testing.assert_array_equal(a, b)
+
+
 # ==================================================================================================
 # initializers
 # ==================================================================================================
