@@ -16,8 +16,8 @@ import time
 from pathlib import Path
 
 from . import TUTORIALS
-from ._common import (DEFAULT_OUT, base_parser, execute, header_markdown, prepare,
-                      section_markdown)
+from ._common import (DEFAULT_OUT, LECTURES, base_parser, execute, header_markdown, prepare,
+                      section_markdown, verdict_table_markdown)
 
 EPILOG = """\
 how long (2-core machine, measured while it was busy with other work; less when idle):
@@ -61,11 +61,23 @@ def main(argv=None):
     summary = ["| tutorial | status | seconds |", "|---|---|---:|"]
     summary += [f"| [`{r.name}`](#{r.name}) | {'**failed**' if r.error else 'ok'} | "
                 f"{r.seconds:.1f} |" for r in runs]
-    text = [header_markdown("slidespec tour", backend.name, args.seed, args.quick, total),
-            "Every table puts the slide's number beside this run's. Where this run's data differ "
-            "from the slide's (synthetic stand-ins, or a smaller real table), the comparison is of "
-            "shape — which setting wins, by how much — not of value.", "",
-            "\n".join(summary), ""]
+    text = ["# slidespec tour", "",
+            "## The key table: each slide's claim, its number and this run's", "",
+            ("**A --quick run: small sizes, a smoke test that the code runs. Its numbers say nothing "
+             "about the slides, and no claim is judged; run without --quick for verdicts.**\n\n"
+             if args.quick else ""),
+            "Each row is one claim of a slide, judged by one test (`tutorials._common.verdict`): this "
+            "run's margin (the winner's lead, or the largest miss) against this run's noise (two "
+            "standard errors: of an accuracy from the test set's size, of a mean over seeds, of a "
+            "mean difference over the same examples; none where nothing is sampled). A margin within "
+            "the noise is too close to call. Where this run's data differ from the slide's (synthetic "
+            "stand-ins, or a smaller real table), what is compared is the shape — which setting wins — "
+            "not the value.", "",
+            verdict_table_markdown(runs), "",
+            header_markdown("The run", backend.name, args.seed, args.quick, total, level=2),
+            "\n".join(summary), "",
+            "The lectures cited: " + "; ".join(f"{lec.name} — {lec.title} (`{lec.transcript}`)"
+                                               for lec in LECTURES.values()) + ".", ""]
     text += [section_markdown(r, out) for r in runs]
     report = out / "README.md"
     report.write_text("\n".join(text), encoding="utf-8")
