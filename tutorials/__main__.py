@@ -20,14 +20,15 @@ from ._common import (DEFAULT_OUT, LECTURES, base_parser, execute, header_markdo
                       section_markdown, verdict_table_markdown)
 
 EPILOG = """\
-how long (2-core machine, measured while it was busy with other work; less when idle):
-  --quick  reference: about 65 s of CPU time (2-3 minutes on the busy machine); cpu: about
-           60 s with Numba's on-disk cache warm, more the first time (every kernel
-           compiles once).
-  full     reference: about 8 minutes; cpu: about 7 minutes. Most of it is the digits
-           tutorials (vanishing, deep_vs_fat, hello_world, adam_vs_sgd), which train
-           networks for 100-300 epochs, and optimizers, which tries every optimiser at
-           15 learning rates on two surfaces (about a minute on either backend).
+how long, measured on a 2-core machine shared with other work (wall-clock time; less
+than half of it is CPU time, so an idle machine is faster):
+  --quick  reference: about 1 minute (61 s, 25 s of CPU time); cpu: about the same once
+           Numba's on-disk cache is warm, and longer the first time, when every kernel
+           compiles once.
+  full     reference: about 8 minutes. Most of it is the digits tutorials (vanishing,
+           deep_vs_fat, hello_world, adam_vs_sgd), which train networks for 100-300
+           epochs, and optimizers, which tries every optimiser at 15 learning rates on
+           two surfaces.
   cuda on NUMBA_ENABLE_CUDASIM=1 (the simulator, one Python thread per GPU thread):
            tiny smoke-test sizes whatever the flags, about 8 minutes.
 

@@ -364,7 +364,7 @@ def base_parser(prog, description, default_out):
                              "cuda (numba-cuda; NUMBA_ENABLE_CUDASIM=1 runs it on the simulator, "
                              "use --quick there). Default: $SLIDESPEC_BACKEND, else reference.")
     parser.add_argument("--quick", action="store_true",
-                        help="small sizes: a smoke test that finishes in seconds")
+                        help="small sizes: a smoke test that the code runs (its numbers judge nothing)")
     parser.add_argument("--out", type=Path, default=default_out,
                         help=f"folder for the figures and the Markdown report (default: {default_out})")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED,
@@ -387,11 +387,33 @@ def prepare(args):
     return backend
 
 
+def plain_text(doc):
+    """A reST/numpydoc docstring as plain text for a terminal's ``--help``.
+
+    Roles lose their markup (``:func:`fit``` → ``fit``, ``:math:`y = b + w x_1``` →
+    ``y = b + w x_1``), double backticks and ``**bold**`` lose theirs, a ``\\`` in math
+    becomes one backslash's worth of nothing (``\\frac`` → ``frac``), and a trailing ``::``
+    becomes ``:``. The words and the layout stay.
+    """
+    import re
+
+    text = re.sub(r":[a-z]+(?::[a-z]+)?:`~?([^`]+)`", r"\1", doc)        # roles
+    text = re.sub(r"``([^`]+)``", r"\1", text)                          # literals
+    text = re.sub(r"\*\*([^*]+)\*\*", r"\1", text)                      # bold
+    text = re.sub(r"(?<![\w*])\*([^*\s][^*]*)\*(?![\w*])", r"\1", text)  # emphasis
+    text = re.sub(r"\\(?=[A-Za-z])", "", text)                          # \frac, \sum → frac, sum
+    text = text.replace("::\n", ":\n")
+    return text
+
+
 def tutorial_main(module, argv=None):
     """The command line of one tutorial: ``python -m tutorials.<name> [--backend …] …``."""
     name = tutorial_name(module)
-    doc = (module.__doc__ or "").strip()
+    doc = plain_text((module.__doc__ or "").strip())
     parser = base_parser(f"python -m tutorials.{name}", doc, DEFAULT_OUT / name)
+    parser.epilog = ("the lectures, by the numbers above: "
+                     + "; ".join(f"{key[:3]}{' ' + key[4:] if len(key) > 3 else ''} = {lec.name}"
+                                 for key, lec in LECTURES.items()))
     args = parser.parse_args(argv)
     backend = prepare(args)
     print(f"tutorial {name}: backend {backend.name}, seed {args.seed}, "

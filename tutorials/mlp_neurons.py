@@ -236,7 +236,7 @@ def chain_table(ctx, B, xb, yb, p, params):
               [["the slide's three factors, multiplied by hand", by_hand],
                ["neuron_backward, neuron by neuron", float(grads["7"][0][2])],
                ["mlp_backward: dW2[1, 2] (row n7, column n5)", float(np.asarray(B.to_host(dW2))[1, 2])],
-               ["Δe/Δw57, central difference (003 \"Vanishing Gradient Problem\")", numeric]],
+               [f"Δe/Δw57, central difference ({slide('003-II', 'Vanishing Gradient Problem')})", numeric]],
               note=f"e = {float(e):.5f} at the start.")
 
 

@@ -187,7 +187,7 @@ def plot_fit(ctx, x1, y_hat, w, b):
             label="slide (fit on 2017–2020): y = 0.1k + 0.97·x1")
     ax.set_xlabel("x1: views the day before (thousands)")
     ax.set_ylabel("y: views that day (thousands)")
-    ax.set_title("y = b + w·x1 on the 2021 table (000)")
+    ax.set_title(f"y = b + w·x1 on the 2021 table ({slide('000')})")
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3)
     ctx.figure(fig, "fit_2021_table.png",
@@ -238,7 +238,7 @@ def plot_surface(ctx, w_grid, b_grid, surface, paths, optimum, checkpoints, eta_
     ax.grid(alpha=0.3, which="both")
     # (The figure's fonts have no Chinese glyphs: the slide title is translated.)
     fig.suptitle("Loss surface (MSE) of y = b + w·x1 on the 2021 table, with gradient-descent paths\n"
-                 "(004 \"Loss Surface\" and \"the concept is simple, doing it is not\")", fontsize=11)
+                 f"({slide('004', 'Loss Surface', 'the concept is simple, doing it is not')})", fontsize=11)
     fig.tight_layout()
     ctx.figure(fig, "loss_surface_gd.png",
                f"MSE contours over (w, b) with gradient-descent paths from (w0, b0) = ({W0}, {B0}): the "
