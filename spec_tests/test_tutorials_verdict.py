@@ -212,3 +212,14 @@ def test_tutorial_judges_claims_only_through_verdict(name):
     strings = _code_strings(TUTORIALS_DIR / f"{name}.py")
     assert not [s for s in strings if re.search(r"\breproduced\b", s)], name
     assert "shape_verdict" not in source
+
+
+@pytest.mark.parametrize("name", TUTORIALS)
+def test_tutorial_never_rebinds_slide(name):
+    """``slide`` is the citation function imported from _common; a local of that name
+    (a loop variable holding the slide's number) would break every citation after it."""
+    tree = ast.parse((TUTORIALS_DIR / f"{name}.py").read_text(encoding="utf-8"))
+    bound = [n.lineno for n in ast.walk(tree)
+             if (isinstance(n, ast.Name) and n.id == "slide" and isinstance(n.ctx, ast.Store))
+             or (isinstance(n, ast.arg) and n.arg == "slide")]
+    assert not bound, f"tutorials/{name}.py binds 'slide' at lines {bound}"

@@ -69,7 +69,7 @@ def run(ctx):
                                     activation="linear", loss="mse")
         rows.append([f"this data, {name}", N, bs, "N/B", n_batches, len(losses)])
     rng = np.random.default_rng(ctx.seed)
-    for name, (n, bs, slide) in EXAMPLES.items():
+    for name, (n, bs, printed) in EXAMPLES.items():
         x_n = rng.normal(size=(n, 1))                 # stand-in data: only N and B matter here
         y_n = 2.0 * x_n[:, 0] + rng.normal(size=n)
         order = data.epoch_order(n, rng)
@@ -80,7 +80,7 @@ def run(ctx):
             _, losses = B.network_epoch(x_n, y_n, np.array([0.0]), 0.0, order=order, batch_size=bs,
                                         eta=ETA, activation="linear", loss="mse")
             counted = len(losses)
-        rows.append([name, n, bs, slide, n_batches, counted])
+        rows.append([name, n, bs, printed, n_batches, counted])
     ctx.table(f"Updates in one epoch ({slide('000', '1 epoch = see all the batches once')}; "
               f"{slide('004', 'N/B updates in one epoch')})",
               ["case", "N", "B", "slide", "len(batches(order, B))", "len(network_epoch losses)"], rows,

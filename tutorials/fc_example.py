@@ -78,9 +78,9 @@ def run(ctx):
     rows = []
     for n, inp in enumerate(SLIDE):
         for j in range(2):
-            slide = SLIDE[inp][j]
-            rows.append([f"f({list(inp)})_{j + 1}".replace(".0", ""), slide, float(y[n, j]),
-                         f"{y[n, j]:.2f}", "yes" if f"{y[n, j]:.2f}" == f"{slide:.2f}" else "NO"])
+            printed = SLIDE[inp][j]
+            rows.append([f"f({list(inp)})_{j + 1}".replace(".0", ""), printed, float(y[n, j]),
+                         f"{y[n, j]:.2f}", "yes" if f"{y[n, j]:.2f}" == f"{printed:.2f}" else "NO"])
     where = f"{slide('002')}; {slide('003-I', 'This is a function')}"
     ctx.table(f"{where}: the output f(x), slide vs this run (mlp_forward, "
               f"backend {B.name})",
@@ -90,9 +90,9 @@ def run(ctx):
     for n, inp in enumerate(SLIDE):
         for l in range(3):
             for i in range(2):
-                slide = SLIDE[inp][i] if l == 2 else "— (lost)"
+                printed = SLIDE[inp][i] if l == 2 else "— (lost)"
                 rows.append([f"x = {list(inp)}".replace(".0", ""), f"layer {l + 1}, neuron {i + 1}",
-                             float(zs[l][n, i]), float(layers[l][n, i]), slide])
+                             float(zs[l][n, i]), float(layers[l][n, i]), printed])
     ctx.table(f"{slide('003-I', 'Neuron')}: every neuron's z = a·w + b and its output σ(z)",
               ["input", "neuron", "z", "σ(z) this run", "slide"], rows,
               note="The transcript kept the slide's numbers for the output layer only; the hidden "

@@ -103,9 +103,9 @@ def run(ctx):
 
     # ---- square error vs cross entropy ------------------------------------------------------
     se, ce, fb = runs["square error"], runs["cross entropy"], runs["no batch (full batch)"]
-    rows = [[name, f"loss='{r['loss']}'", slide, r["test_acc"], r["history"]["accuracy"][-1],
+    rows = [[name, f"loss='{r['loss']}'", printed, r["test_acc"], r["history"]["accuracy"][-1],
              r["test_loss"], r["seconds"]]
-            for (name, r), slide in zip((("square error", se), ("cross entropy", ce)), (0.11, 0.84))]
+            for (name, r), printed in zip((("square error", se), ("cross entropy", ce)), (0.11, 0.84))]
     where = slide("003-II", "Choosing Proper Loss", "Let's try it")
     ctx.table(f"{where}: testing accuracy, batch_size={BATCH_SIZE}, {epochs} epochs "
               f"({se['updates']:,} updates), backend {B.name}",
@@ -117,9 +117,9 @@ def run(ctx):
             accuracy_noise([se["test_acc"], ce["test_acc"]], n_test))
 
     # ---- mini-batch vs no batch --------------------------------------------------------------
-    rows = [[name, r["batch_size"], r["updates"], slide, r["test_acc"], r["history"]["accuracy"][-1],
+    rows = [[name, r["batch_size"], r["updates"], printed, r["test_acc"], r["history"]["accuracy"][-1],
              r["seconds"]]
-            for (name, r), slide in zip((("mini-batch", ce), ("no batch (full batch)", fb)), (0.84, 0.12))]
+            for (name, r), printed in zip((("mini-batch", ce), ("no batch (full batch)", fb)), (0.84, 0.12))]
     where = slide("003-II", "Mini-batch is Better!")
     ctx.table(f"{where}: testing accuracy after the same {epochs} epochs, cross entropy",
               ["", "batch_size", "updates", "slide (MNIST)", "this run: test accuracy", "training accuracy",

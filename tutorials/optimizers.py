@@ -212,16 +212,16 @@ def worked_example(B):
     grads = np.array([example[1] for example in SLIDE_EXAMPLE]).T      # (2 updates, 2 parameters)
     rates = adagrad_rates(B, grads, eta=1.0)
     rows = []
-    for j, (name, gs, slide) in enumerate(SLIDE_EXAMPLE):
+    for j, (name, gs, printed) in enumerate(SLIDE_EXAMPLE):
         for t in range(2):
-            rows.append([name, t, gs[t], float(slide[t]), float(1.0 / rates[t, j])])
+            rows.append([name, t, gs[t], float(printed[t]), float(1.0 / rates[t, j])])
     return rows
 
 
-def matches_slide(this, slide):
-    """True when ``this`` rounded to the decimals the slide writes (``slide``, a string) is the slide's number."""
-    decimals = len(slide.split(".")[1]) if "." in slide else 0
-    return round(this, decimals) == float(slide)
+def matches_slide(this, printed):
+    """True when ``this`` rounded to the decimals the slide writes (``printed``, a string) is the slide's number."""
+    decimals = len(printed.split(".")[1]) if "." in printed else 0
+    return round(this, decimals) == float(printed)
 
 
 def adagrad_on_surface(B, surface, eta, steps):
