@@ -22,7 +22,7 @@ from ._common import (DEFAULT_OUT, LECTURES, base_parser, execute, header_markdo
 EPILOG = """\
 how long, measured on a 2-core machine shared with other work (wall-clock time; less
 than half of it is CPU time, so an idle machine is faster):
-  --quick  reference: about 1 minute (61 s, 25 s of CPU time); cpu: about the same once
+  --quick  reference: about 1 minute (61-75 s; 25 s of CPU time); cpu: about the same once
            Numba's on-disk cache is warm, and longer the first time, when every kernel
            compiles once.
   full     reference: about 8 minutes. Most of it is the digits tutorials (vanishing,
