@@ -5,7 +5,8 @@ Build (from the project root)::
     python -m pip install -e ".[docs]"
     python -m sphinx -W --keep-going -b html docs docs/_build/html
 
-Nothing here reaches the network: no intersphinx, no downloads. Figures are drawn by
+Nothing here reaches the network: no intersphinx, no downloads, and the built pages load
+nothing from it either (MathJax is copied into the build, see "math" below). Figures are drawn by
 matplotlib at build time from the project's own functions (``docs/figures/``); code,
 twins, tests and the concept cross-table are read from the source files at build time
 (``docs/_ext/slidespec_docs.py``); the examples that show output are run at build time
@@ -42,6 +43,7 @@ extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.napoleon",
     "sphinx.ext.mathjax",
+    "sphinx-mathjax-offline",        # ships MathJax 3's files into _build/html/_static/mathjax
     "sphinx.ext.viewcode",
     "matplotlib.sphinxext.plot_directive",
     "slidespec_docs",
@@ -56,6 +58,13 @@ exclude_patterns = ["_build", "Thumbs.db", ".DS_Store", "figures", "_ext", "READ
 myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence", "deflist", "attrs_inline"]
 myst_heading_anchors = 3
 myst_dmath_double_inline = True
+
+# --- math: MathJax 3, served from the built docs themselves -----------------------------
+# The docs extra installs sphinx-mathjax-offline, which copies MathJax 3.2.2 (scripts and
+# fonts) into ``_static/mathjax`` when a build finishes; pointing ``mathjax_path`` there
+# (a path relative to ``_static``) keeps the pages' math rendering with no network.
+# How to check it in a headless browser: docs/README.md, "Math offline".
+mathjax_path = "mathjax/tex-chtml.js"
 
 # --- autodoc / napoleon -------------------------------------------------------------
 autodoc_member_order = "bysource"

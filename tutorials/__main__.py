@@ -16,18 +16,19 @@ import time
 from pathlib import Path
 
 from . import TUTORIALS
-from ._common import (DEFAULT_OUT, base_parser, execute, header_markdown, prepare,
-                      section_markdown)
+from ._common import (DEFAULT_OUT, LECTURES, base_parser, execute, header_markdown, prepare,
+                      section_markdown, verdict_table_markdown)
 
 EPILOG = """\
-how long (2-core machine, measured while it was busy with other work; less when idle):
-  --quick  reference: about 65 s of CPU time (2-3 minutes on the busy machine); cpu: about
-           60 s with Numba's on-disk cache warm, more the first time (every kernel
-           compiles once).
-  full     reference: about 8 minutes; cpu: about 7 minutes. Most of it is the digits
-           tutorials (vanishing, deep_vs_fat, hello_world, adam_vs_sgd), which train
-           networks for 100-300 epochs, and optimizers, which tries every optimiser at
-           15 learning rates on two surfaces (about a minute on either backend).
+how long, measured on a 2-core machine shared with other work (wall-clock time; less
+than half of it is CPU time, so an idle machine is faster):
+  --quick  reference: about 1 minute (61-75 s; 25 s of CPU time); cpu: about the same once
+           Numba's on-disk cache is warm, and longer the first time, when every kernel
+           compiles once.
+  full     reference: about 8 minutes. Most of it is the digits tutorials (vanishing,
+           deep_vs_fat, hello_world, adam_vs_sgd), which train networks for 100-300
+           epochs, and optimizers, which tries every optimiser at 15 learning rates on
+           two surfaces.
   cuda on NUMBA_ENABLE_CUDASIM=1 (the simulator, one Python thread per GPU thread):
            tiny smoke-test sizes whatever the flags, about 8 minutes.
 
@@ -61,11 +62,23 @@ def main(argv=None):
     summary = ["| tutorial | status | seconds |", "|---|---|---:|"]
     summary += [f"| [`{r.name}`](#{r.name}) | {'**failed**' if r.error else 'ok'} | "
                 f"{r.seconds:.1f} |" for r in runs]
-    text = [header_markdown("slidespec tour", backend.name, args.seed, args.quick, total),
-            "Every table puts the slide's number beside this run's. Where this run's data differ "
-            "from the slide's (synthetic stand-ins, or a smaller real table), the comparison is of "
-            "shape — which setting wins, by how much — not of value.", "",
-            "\n".join(summary), ""]
+    text = ["# slidespec tour", "",
+            "## The key table: each slide's claim, its number and this run's", "",
+            ("**A --quick run: small sizes, a smoke test that the code runs. Its numbers say nothing "
+             "about the slides, and no claim is judged; run without --quick for verdicts.**\n\n"
+             if args.quick else ""),
+            "Each row is one claim of a slide, judged by one test (`tutorials._common.verdict`): this "
+            "run's margin (the winner's lead, or the largest miss) against this run's noise (two "
+            "standard errors: of an accuracy from the test set's size, of a mean over seeds, of a "
+            "mean difference over the same examples; none where nothing is sampled). A margin within "
+            "the noise is too close to call. Where this run's data differ from the slide's (synthetic "
+            "stand-ins, or a smaller real table), what is compared is the shape — which setting wins — "
+            "not the value.", "",
+            verdict_table_markdown(runs), "",
+            header_markdown("The run", backend.name, args.seed, args.quick, total, level=2),
+            "\n".join(summary), "",
+            "The lectures cited: " + "; ".join(f"{lec.name} — {lec.title} (`{lec.transcript}`)"
+                                               for lec in LECTURES.values()) + ".", ""]
     text += [section_markdown(r, out) for r in runs]
     report = out / "README.md"
     report.write_text("\n".join(text), encoding="utf-8")

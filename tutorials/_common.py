@@ -42,6 +42,39 @@ def pyplot():
     return plt
 
 
+def label_points(ax, points, fontsize=7):
+    """Label points ``(x, y, text)`` on ``ax`` so that no label overlaps another label or a point.
+
+    Each label tries, in turn, above its point, below, right, left, and further out; it takes
+    the first place whose box overlaps no label placed so far and no point's marker (in
+    display coordinates, so it holds for log axes too). Call after the data are drawn and
+    the axes' limits are set.
+    """
+    fig = ax.figure
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    marks = [ax.transData.transform((x, y)) for x, y, _ in points]
+    r = 4.0 * fig.dpi / 72                                   # a marker's half size, in pixels
+    boxes = [(mx - r, my - r, mx + r, my + r) for mx, my in marks]
+    offsets = [(0, 6, "center", "bottom"), (0, -6, "center", "top"), (6, 0, "left", "center"),
+               (-6, 0, "right", "center"), (0, 16, "center", "bottom"), (0, -16, "center", "top"),
+               (12, 10, "left", "bottom"), (-12, -10, "right", "top")]
+
+    def overlaps(b):
+        return any(b[0] < o[2] and o[0] < b[2] and b[1] < o[3] and o[1] < b[3] for o in boxes)
+
+    for x, y, text in points:
+        for dx, dy, ha, va in offsets:
+            t = ax.annotate(text, (x, y), textcoords="offset points", xytext=(dx, dy), ha=ha, va=va,
+                            fontsize=fontsize)
+            e = t.get_window_extent(renderer)
+            box = (e.x0 - 1, e.y0 - 1, e.x1 + 1, e.y1 + 1)
+            if not overlaps(box) or (dx, dy) == offsets[-1][:2]:
+                boxes.append(box)
+                break
+            t.remove()
+
+
 # ---------------------------------------------------------------------------------------
 # tables
 
@@ -143,6 +176,7 @@ class Run:
     tables: list = field(default_factory=list)
     figures: list = field(default_factory=list)
     notes: list = field(default_factory=list)
+    verdicts: list = field(default_factory=list)
     seconds: float = 0.0
     error: str | None = None
 
@@ -271,9 +305,9 @@ def section_markdown(run, relative_to):
     return "\n".join(out)
 
 
-def header_markdown(title, backend_name, seed, quick, seconds, extra=None):
+def header_markdown(title, backend_name, seed, quick, seconds, extra=None, level=1):
     info = machine(backend_name)
-    out = [f"# {title}", "",
+    out = [f"{'#' * level} {title}", "",
            "| | |", "|---|---|",
            f"| backend | `{backend_name}` |",
            f"| seed | {seed} |",
@@ -330,7 +364,7 @@ def base_parser(prog, description, default_out):
                              "cuda (numba-cuda; NUMBA_ENABLE_CUDASIM=1 runs it on the simulator, "
                              "use --quick there). Default: $SLIDESPEC_BACKEND, else reference.")
     parser.add_argument("--quick", action="store_true",
-                        help="small sizes: a smoke test that finishes in seconds")
+                        help="small sizes: a smoke test that the code runs (its numbers judge nothing)")
     parser.add_argument("--out", type=Path, default=default_out,
                         help=f"folder for the figures and the Markdown report (default: {default_out})")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED,
@@ -353,67 +387,333 @@ def prepare(args):
     return backend
 
 
+def plain_text(doc):
+    """A reST/numpydoc docstring as plain text for a terminal's ``--help``.
+
+    Roles lose their markup (``:func:`fit``` → ``fit``, ``:math:`y = b + w x_1``` →
+    ``y = b + w x_1``), double backticks and ``**bold**`` lose theirs, a ``\\`` in math
+    becomes one backslash's worth of nothing (``\\frac`` → ``frac``), and a trailing ``::``
+    becomes ``:``. The words and the layout stay.
+    """
+    import re
+
+    text = re.sub(r":[a-z]+(?::[a-z]+)?:`~?([^`]+)`", r"\1", doc)        # roles
+    text = re.sub(r"``([^`]+)``", r"\1", text)                          # literals
+    text = re.sub(r"\*\*([^*]+)\*\*", r"\1", text)                      # bold
+    text = re.sub(r"(?<![\w*])\*([^*\s][^*]*)\*(?![\w*])", r"\1", text)  # emphasis
+    text = re.sub(r"\\(?=[A-Za-z])", "", text)                          # \frac, \sum → frac, sum
+    text = text.replace("::\n", ":\n")
+    return text
+
+
 def tutorial_main(module, argv=None):
     """The command line of one tutorial: ``python -m tutorials.<name> [--backend …] …``."""
     name = tutorial_name(module)
-    doc = (module.__doc__ or "").strip()
+    doc = plain_text((module.__doc__ or "").strip())
     parser = base_parser(f"python -m tutorials.{name}", doc, DEFAULT_OUT / name)
+    parser.epilog = ("the lectures, by the numbers above: "
+                     + "; ".join(f"{key[:3]}{' ' + key[4:] if len(key) > 3 else ''} = {lec.name}"
+                                 for key, lec in LECTURES.items()))
     args = parser.parse_args(argv)
     backend = prepare(args)
     print(f"tutorial {name}: backend {backend.name}, seed {args.seed}, "
           f"{'quick' if args.quick else 'full'} sizes, figures to {args.out}/", flush=True)
     run = execute(module, backend, args.quick, args.out, args.seed)
     report = Path(args.out) / "README.md"
-    text = header_markdown(f"slidespec tutorial `{name}`", backend.name, args.seed, args.quick,
-                           run.seconds)
-    report.write_text(text + "\n" + section_markdown(run, args.out), encoding="utf-8")
+    text = header_markdown("The run", backend.name, args.seed, args.quick, run.seconds, level=2)
+    report.write_text(f"# slidespec tutorial `{name}`\n\n" + verdict_table_markdown([run]) + "\n\n" + text
+                      + "\n" + section_markdown(run, args.out), encoding="utf-8")
     print(f"\n{name}: {'FAILED' if run.error else 'done'} in {run.seconds:.1f} s; report: {report}")
     return 1 if run.error else 0
 
 
 # ---------------------------------------------------------------------------------------
-# the slide's shape: which setting wins
+# the lectures, by name
 
 
-def shape_verdict(slide, this, higher_is_better=True, noise=0.0, digits=3):
-    """Whether this run ranks two or more settings the way the slide does, as one sentence.
+@dataclass(frozen=True)
+class Lecture:
+    """One lecture of the series: how the tutorials name it, and its transcript.
 
-    ``slide`` and ``this`` map the same setting names to a number each (an accuracy, an
-    error rate, a loss). The slide's *shape* is which setting wins; it is reproduced when
-    this run's best setting is the slide's best. A win smaller than ``noise`` (for
-    instance two standard errors of an accuracy measured on a few hundred test images) is
-    reported as too close to call rather than as a win.
-
-    Returns
-    -------
-    reproduced : bool or None — None when this run's margin is within ``noise``
-    sentence : str
+    Attributes
+    ----------
+    name : str — what a reader calls it: ``"Deep Learning Tutorial, lecture II"``
+    title : str — the lecture's own title (its first slide or outline entry)
+    transcript : str — its file in the transcripts (``seeds/``), for a reader who has them
     """
-    if set(slide) != set(this) or len(slide) < 2:
-        raise ValueError("shape_verdict: slide and this must name the same two or more settings")
-    pick = max if higher_is_better else min
-    best_slide = pick(slide, key=slide.get)
-    best_this = pick(this, key=this.get)
-    rest = [this[k] for k in this if k != best_this]
-    margin = abs(this[best_this] - (max(rest) if higher_is_better else min(rest)))
-    f = lambda d: ", ".join(f"{k} {fmt(v, digits)}" for k, v in d.items())  # noqa: E731
-    head = f"Slide: {best_slide} wins ({f(slide)}); this run: "
-    if margin <= noise:
-        return None, (head + f"{f(this)}, a margin of {fmt(margin, digits)} within the noise "
-                      f"({fmt(noise, digits)}): too close to call.")
-    if best_this == best_slide:
-        return True, head + f"{best_this} wins too ({f(this)}): the slide's shape is reproduced."
-    return False, (head + f"{best_this} wins ({f(this)}): the slide's shape is NOT reproduced.")
+
+    name: str
+    title: str
+    transcript: str
+
+
+#: Every lecture the tutorials cite, by key: the transcript's number, and for the Deep
+#: Learning Tutorial (one transcript, four lectures) the lecture's Roman numeral. The one
+#: place a lecture is named: tables, notes, figures and the tour's report go through
+#: :func:`slide`.
+LECTURES = {
+    "000": Lecture("ML 2021 lecture 1", "Introduction of Machine / Deep Learning (predicting a channel's views)",
+                   "000_c996cdc71568085c.txt"),
+    "001": Lecture("MLP course, unit 1", "ML tasks, MLP regression, tips for training (its Colab notebooks "
+                   "\"1. 1. Understand MLP\" …)", "001_2b35647283c26347.txt"),
+    "002": Lecture("ML course, \"Deep Learning Introduction\"", "Deep Learning Introduction",
+                   "002_157e8ca680afe733.txt"),
+    "003-I": Lecture("Deep Learning Tutorial, lecture I", "Introduction of Deep Learning",
+                     "003_ec86197519796290.txt"),
+    "003-II": Lecture("Deep Learning Tutorial, lecture II", "Tips for Training Deep Neural Network",
+                      "003_ec86197519796290.txt"),
+    "003-III": Lecture("Deep Learning Tutorial, lecture III", "Variants of Neural Network",
+                       "003_ec86197519796290.txt"),
+    "003-IV": Lecture("Deep Learning Tutorial, lecture IV", "Next Wave", "003_ec86197519796290.txt"),
+    "004": Lecture("2025 lecture", "一堂課搞懂機器學習和深度學習的基本概念 (the basic ideas of machine and "
+                   "deep learning in one lecture)", "004_6a114cf363ec5596.txt"),
+}
+
+
+def lecture(key):
+    """The :class:`Lecture` of ``key`` (``"000"``, ``"003-II"`` …); a ValueError names the keys."""
+    try:
+        return LECTURES[key]
+    except KeyError:
+        raise ValueError(f"lecture: unknown lecture {key!r}; expected one of {', '.join(LECTURES)}") from None
+
+
+def slide(key, *titles):
+    """A slide cited by lecture name and title: ``slide("003-II", "Mini-batch is Better!")`` →
+    ``Deep Learning Tutorial, lecture II, "Mini-batch is Better!"``; several titles are
+    joined with " / "; no title names the lecture alone."""
+    name = lecture(key).name
+    if not titles:
+        return name
+    return f"{name}, " + " / ".join(f"\"{t}\"" for t in titles)
+
+
+# ---------------------------------------------------------------------------------------
+# the verdict: this run's numbers against the slide's claim, against this run's noise
+
+
+@dataclass(frozen=True)
+class Noise:
+    """How far this run's numbers could move by chance: a margin smaller than ``value`` is
+    not a result. ``how`` says in words where the number comes from."""
+
+    value: float
+    how: str
+
+    def __post_init__(self):
+        if not (np.isfinite(self.value) and self.value >= 0):
+            raise ValueError(f"Noise: value must be a finite number >= 0; got {self.value!r}")
+
+    def scaled(self, factor, unit=""):
+        """The same noise in other units (``scaled(100, "points")`` for accuracies in percent)."""
+        return Noise(self.value * factor, self.how + (f", in {unit}" if unit else ""))
 
 
 def accuracy_noise(accuracies, n):
-    """Two standard errors of the difference of two accuracies each measured on ``n`` examples.
+    r"""Two standard errors of the difference of two accuracies each measured on ``n`` examples.
 
-    :math:`2\\sqrt{p_1(1-p_1)/n + p_2(1-p_2)/n}` for the two largest accuracies given: a
-    smaller gap between them could be a different draw of the test set.
+    :math:`2\sqrt{p_1(1-p_1)/n + p_2(1-p_2)/n}` for the two largest accuracies given: a
+    smaller gap between them could be a different draw of the test set. An error rate
+    ``e = 1 - p`` has the same standard error.
     """
-    top = sorted(accuracies)[-2:]
-    return 2.0 * float(np.sqrt(sum(p * (1.0 - p) for p in top) / n))
+    if len(accuracies) < 2 or int(n) < 1:
+        raise ValueError(f"accuracy_noise: need two or more accuracies and n >= 1; got {len(accuracies)} and {n}")
+    top = sorted(float(p) for p in accuracies)[-2:]
+    return Noise(2.0 * float(np.sqrt(sum(p * (1.0 - p) for p in top) / n)),
+                 f"two standard errors of a difference of accuracies on {int(n):,} test examples")
+
+
+def seed_noise(a, b):
+    r"""Two standard errors of the difference of two means, each over several seeds.
+
+    ``a`` and ``b`` are one setting's numbers over its seeds (two or more each):
+    :math:`2\sqrt{s_a^2/k_a + s_b^2/k_b}`, with the sample variances ``s²`` (ddof 1).
+    """
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    if a.size < 2 or b.size < 2:
+        raise ValueError(f"seed_noise: need two or more seeds per setting; got {a.size} and {b.size}")
+    return Noise(2.0 * float(np.sqrt(a.var(ddof=1) / a.size + b.var(ddof=1) / b.size)),
+                 f"two standard errors of a difference of means over {a.size} and {b.size} seeds")
+
+
+def paired_noise(a, b):
+    r"""Two standard errors of the mean of ``a - b``, the two settings' losses on the same examples.
+
+    :math:`2\,\mathrm{sd}(a_n - b_n)/\sqrt{N}`. The examples are treated as independent;
+    for a series (consecutive days) that understates the noise.
+    """
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    if a.shape != b.shape or a.ndim != 1 or a.size < 2:
+        raise ValueError(f"paired_noise: need two 1-D arrays of the same length >= 2; got shapes {a.shape} "
+                         f"and {b.shape}")
+    return Noise(2.0 * float(np.std(a - b, ddof=1) / np.sqrt(a.size)),
+                 f"two standard errors of a mean difference over the same {a.size:,} examples")
+
+
+def exact_noise(why):
+    """No noise: the numbers are computed, not sampled (``why`` says so); only a margin of
+    exactly zero is a tie."""
+    return Noise(0.0, why)
+
+
+def combined_noise(*noises):
+    """Independent noises added in quadrature (the root of the sum of squares)."""
+    if not noises:
+        raise ValueError("combined_noise: give one or more Noise")
+    return Noise(float(np.sqrt(sum(n.value ** 2 for n in noises))), "; ".join(n.how for n in noises))
+
+
+REPRODUCED, NOT_REPRODUCED, TOO_CLOSE, SMOKE_TEST = ("reproduced", "NOT reproduced", "too close to call",
+                                                     "smoke test, not a verdict")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """One claim of a slide, checked by one run (see :func:`verdict`).
+
+    Attributes
+    ----------
+    where : str — the slide (:func:`slide`)
+    claim : str — what the slide claims, in words
+    slide : dict — setting → the slide's number
+    this : dict — setting → this run's number
+    noise : Noise
+    margin : float — this run's margin (ranks: the winner's lead; value: the largest miss)
+    outcome : str — REPRODUCED, NOT_REPRODUCED, TOO_CLOSE or SMOKE_TEST
+    sentence : str — all of it, in one sentence
+    """
+
+    where: str
+    claim: str
+    slide: dict
+    this: dict
+    noise: Noise
+    margin: float
+    outcome: str
+    sentence: str
+
+    @property
+    def reproduced(self):
+        """True, False, or None (too close to call, or a smoke test)."""
+        return {REPRODUCED: True, NOT_REPRODUCED: False}.get(self.outcome)
+
+
+def judge(slide_numbers, this, noise, *, kind="ranks", higher_is_better=True, winner=None):
+    """The outcome of comparing this run's numbers with the slide's, and the margin.
+
+    ``kind="ranks"``: the slide's claim is which setting wins. The outcome is
+    TOO_CLOSE when this run's winner leads the runner-up by no more than the noise,
+    otherwise REPRODUCED when this run's winner is the slide's, else NOT_REPRODUCED.
+
+    ``kind="value"``: the claim is the numbers themselves. REPRODUCED when every
+    setting's |this − slide| is within the noise (which should include the rounding of
+    the slide's printed numbers), else NOT_REPRODUCED.
+
+    A slide that names a winner without printing numbers passes ``slide_numbers=None`` and
+    ``winner=`` the setting (``kind="ranks"`` only). A NaN in ``this`` is NOT_REPRODUCED;
+    an infinity ranks (an optimiser that never reached the goal took "infinitely long").
+
+    Returns ``(outcome, margin)``.
+    """
+    if slide_numbers is None:
+        if kind != "ranks" or winner not in this:
+            raise ValueError(f"judge: without the slide's numbers, give kind='ranks' and a winner among "
+                             f"{sorted(this)}; got kind={kind!r}, winner={winner!r}")
+        slide_numbers = {key: (1.0 if key == winner else 0.0) if higher_is_better else
+                         (0.0 if key == winner else 1.0) for key in this}
+    elif winner is not None:
+        raise ValueError("judge: give the slide's numbers or a winner, not both")
+    if set(slide_numbers) != set(this) or not slide_numbers:
+        raise ValueError(f"judge: slide and this must name the same settings; got {sorted(slide_numbers)} "
+                         f"and {sorted(this)}")
+    if not isinstance(noise, Noise):
+        raise TypeError(f"judge: noise must be a Noise (accuracy_noise, seed_noise, paired_noise, "
+                        f"exact_noise …); got {type(noise).__name__}")
+    values = {key: float(v) for key, v in this.items()}
+    if any(np.isnan(v) for v in values.values()):
+        return NOT_REPRODUCED, float("nan")
+    if kind == "value":
+        margin = max(abs(values[key] - float(slide_numbers[key])) for key in values)
+        return (REPRODUCED if margin <= noise.value else NOT_REPRODUCED), margin
+    if kind != "ranks":
+        raise ValueError(f"judge: kind must be 'ranks' or 'value'; got {kind!r}")
+    if len(slide_numbers) < 2:
+        raise ValueError("judge: kind='ranks' needs two or more settings")
+    pick = max if higher_is_better else min
+    best_slide = pick(slide_numbers, key=slide_numbers.get)
+    best_this = pick(values, key=values.get)
+    rest = [v for key, v in values.items() if key != best_this]
+    runner_up = max(rest) if higher_is_better else min(rest)
+    margin = 0.0 if values[best_this] == runner_up else abs(values[best_this] - runner_up)
+    if margin <= noise.value:
+        return TOO_CLOSE, margin
+    return (REPRODUCED if best_this == best_slide else NOT_REPRODUCED), margin
+
+
+def verdict(ctx, where, claim, slide_numbers, this, noise, *, kind="ranks", higher_is_better=True, winner=None,
+            digits=3):
+    """Judge one claim of a slide with this run's numbers and noise; record it and say it.
+
+    Every tutorial's verdicts go through here, so that each is the same test (:func:`judge`)
+    against an explicit noise, and each lands in the tour's key table. On a ``--quick``
+    run (or the CUDA simulator's tiny sizes) the outcome is SMOKE_TEST whatever the
+    numbers: they show that the code runs, not what the slide claims.
+
+    Parameters
+    ----------
+    ctx : Run
+    where : str — the slide, from :func:`slide`
+    claim : str — the slide's claim in words ("cross entropy beats square error")
+    slide_numbers, this : dict — the same settings → the slide's and this run's numbers;
+        ``slide_numbers=None`` with ``winner=`` where the slide names a winner but prints no number
+    noise : Noise — how far this run's numbers could move by chance
+    kind : {"ranks", "value"} — see :func:`judge`
+    higher_is_better : bool — for ``kind="ranks"``
+
+    Returns
+    -------
+    Verdict
+    """
+    outcome, margin = judge(slide_numbers, this, noise, kind=kind, higher_is_better=higher_is_better,
+                            winner=winner)
+    if ctx.quick:
+        outcome = SMOKE_TEST
+    f = lambda d: ", ".join(f"{key} {fmt(v, digits)}" for key, v in d.items())  # noqa: E731
+    measure = "largest miss" if kind == "value" else "margin"
+    said = f(slide_numbers) if slide_numbers is not None else f"{winner} wins (no number printed)"
+    sentence = (f"{where}: {claim}. Slide: {said}; this run: {f(this)}; {measure} "
+                f"{fmt(margin, digits)} against a noise of {fmt(noise.value, digits)} ({noise.how}): ")
+    if outcome == SMOKE_TEST:
+        sentence += ("a --quick run at small sizes is a smoke test that the code runs, not a verdict on the "
+                     "slide (run without --quick for one).")
+    else:
+        sentence += f"{outcome}."
+    v = Verdict(where, claim, dict(slide_numbers) if slide_numbers is not None else {winner: "wins"},
+                dict(this), noise, margin, outcome, sentence)
+    ctx.verdicts.append(v)
+    ctx.note(sentence)
+    return v
+
+
+def verdict_table_markdown(runs):
+    """The key table of a report: one row per verdict of every run (tutorial, slide, claim,
+    the slide's numbers, this run's, noise, verdict); a tutorial without one says so."""
+    f = lambda d: "; ".join(f"{key} {fmt(v)}" for key, v in d.items())  # noqa: E731
+    esc = lambda c: str(c).replace("|", "\\|")  # noqa: E731
+    out = ["| tutorial | slide | claim | the slide's numbers | this run's | noise | verdict |",
+           "|---|---|---|---|---|---:|---|"]
+    for r in runs:
+        link = f"[`{r.name}`](#{r.name})"
+        if r.error:
+            out.append(f"| {link} | | | | | | **failed** |")
+            continue
+        if not r.verdicts:
+            out.append(f"| {link} | | (checks only: no slide number to rank; see its section) | | | | — |")
+        for v in r.verdicts:
+            shown = f"**{v.outcome}**" if v.outcome == NOT_REPRODUCED else v.outcome
+            out.append("| " + " | ".join(esc(c) for c in (link, v.where, v.claim, f(v.slide), f(v.this),
+                                                         fmt(v.noise.value), shown)) + " |")
+    return "\n".join(out)
 
 
 # ---------------------------------------------------------------------------------------

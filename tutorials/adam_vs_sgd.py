@@ -44,7 +44,7 @@ import numpy as np
 
 from reference.keras import SGD, Activation, Adadelta, Adagrad, Adam, Dense, Nadam, RMSprop, Sequential
 
-from ._common import accuracy_noise, digits, fit, pyplot, shape_verdict, tutorial_main
+from ._common import accuracy_noise, digits, fit, pyplot, slide, tutorial_main, verdict
 
 HIDDEN = 100
 EPOCHS = 100
@@ -108,7 +108,8 @@ def run(ctx):
 
     rows = [[label, SLIDE.get(label), r["test_acc"], r["history"]["accuracy"][-1], r["history"]["loss"][-1],
              r["test_loss"], r["seconds"]] for label, r in runs.items()]
-    ctx.table(f"003 \"Let's try it\" (ReLU, 3 layers): testing accuracy after {epochs} epochs "
+    where = slide("003-II", "Adam", "Let's try it")
+    ctx.table(f"{where} (ReLU, 3 layers): testing accuracy after {epochs} epochs "
               f"({updates:,} updates, batch_size={BATCH_SIZE}), backend {B.name}",
               ["optimizer=", "slide (MNIST)", "this run: test accuracy", "training accuracy",
                "training loss (last epoch)", "test loss", "seconds"], rows,
@@ -117,8 +118,9 @@ def run(ctx):
 
     sgd, adam = runs["SGD(lr=0.1)"]["test_acc"], runs["Adam()"]["test_acc"]
     noise = accuracy_noise([sgd, adam], x_test.shape[0])
-    _, sentence = shape_verdict(SLIDE, {"SGD(lr=0.1)": sgd, "Adam()": adam}, noise=noise)
-    ctx.note(sentence)
+    verdict(ctx, where, "Adam() reaches a higher test accuracy than SGD(lr=0.1)", SLIDE,
+            {"SGD(lr=0.1)": sgd, "Adam()": adam}, noise)
+    noise = noise.value
     at_least = adam >= sgd - noise
     ctx.note(f"The slide's gap is 0.01; this run's is {adam - sgd:+.3f} (Adam minus SGD), and two standard errors "
              f"of a difference measured on {x_test.shape[0]} test images are {noise:.3f}"
@@ -150,7 +152,7 @@ def run(ctx):
     ax.set_xlim(max(0.0, lo - 0.15), 1.0)
     ax.set_xlabel(f"test accuracy ({x_test.shape[0]} images)")
     ax.set_title("testing accuracy (the slide: original 0.96, Adam 0.97)", fontsize=10)
-    fig.suptitle(f"003 \"Adam\" / \"Let's try it\" on digits: 64-{hidden}-{hidden}-10, ReLU, softmax, "
+    fig.suptitle(f"{slide('003-II', 'Adam', 'Let' + chr(39) + 's try it')} on digits: 64-{hidden}-{hidden}-10, ReLU, softmax, "
                  f"backend {B.name}", fontsize=11)
     fig.tight_layout()
     ctx.figure(fig, "adam_vs_sgd.png",

@@ -39,7 +39,7 @@ import numpy as np
 
 from reference import data
 
-from ._common import pyplot, tutorial_main
+from ._common import pyplot, slide, tutorial_main
 
 EPOCHS = 100                 # 004: "epochs = 100" (3 on the CUDA simulator: a smoke test)
 ETA = 0.01                   # one learning rate for every batch size
@@ -69,7 +69,7 @@ def run(ctx):
                                     activation="linear", loss="mse")
         rows.append([f"this data, {name}", N, bs, "N/B", n_batches, len(losses)])
     rng = np.random.default_rng(ctx.seed)
-    for name, (n, bs, slide) in EXAMPLES.items():
+    for name, (n, bs, printed) in EXAMPLES.items():
         x_n = rng.normal(size=(n, 1))                 # stand-in data: only N and B matter here
         y_n = 2.0 * x_n[:, 0] + rng.normal(size=n)
         order = data.epoch_order(n, rng)
@@ -80,8 +80,9 @@ def run(ctx):
             _, losses = B.network_epoch(x_n, y_n, np.array([0.0]), 0.0, order=order, batch_size=bs,
                                         eta=ETA, activation="linear", loss="mse")
             counted = len(losses)
-        rows.append([name, n, bs, slide, n_batches, counted])
-    ctx.table("Updates in one epoch (000 \"1 epoch = see all the batches once\"; 004 \"N/B updates in one epoch\")",
+        rows.append([name, n, bs, printed, n_batches, counted])
+    ctx.table(f"Updates in one epoch ({slide('000', '1 epoch = see all the batches once')}; "
+              f"{slide('004', 'N/B updates in one epoch')})",
               ["case", "N", "B", "slide", "len(batches(order, B))", "len(network_epoch losses)"], rows,
               note="Counted, not typed: batches() cuts a shuffled order into ceil(N/B) batches, and the "
                    "backend's network_epoch returns one loss per update.")
@@ -211,7 +212,7 @@ def plot(ctx, B, x, y_hat, results, optimum, mse_cf, epochs):
     ax.set_title(f"loss per epoch ({epochs} epochs, η = {ETA})", fontsize=10)
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3, which="both")
-    fig.suptitle("Batch size = all training data / 5 / 1 (004), y = b + w·x1 on the 2021 table", fontsize=11)
+    fig.suptitle(f"Batch size = all training data / 5 / 1 ({slide('004')}), y = b + w·x1 on the 2021 table", fontsize=11)
     fig.tight_layout()
     ctx.figure(fig, "batch_sizes.png",
                f"Full batch vs B = 5 vs B = 1 (SGD), {epochs} epochs each: the paths on the loss surface, the "

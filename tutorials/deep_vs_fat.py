@@ -42,7 +42,8 @@ import numpy as np
 from reference.keras import SGD, Activation, Dense, Sequential
 from reference.training import mlp_param_count, width_for_budget
 
-from ._common import digits, accuracy_noise, fit, pyplot, shape_verdict, tutorial_main
+from ._common import (accuracy_noise, combined_noise, digits, fit, label_points, pyplot, seed_noise, slide,
+                      tutorial_main, verdict)
 
 WIDTH = 64                  # the thin layers (Seide: 2k)
 EPOCHS = 150
@@ -102,77 +103,92 @@ def run(ctx):
             train_errors.append(100 * (1 - history["accuracy"][-1]))
             secs += seconds
         results[name] = dict(sizes=sizes, kind="fat" if name in fat else "deep", params=model.count_params(),
-                             error=float(np.mean(errors)), spread=float(np.std(errors)),
+                             error=float(np.mean(errors)), spread=float(np.std(errors)), errors=errors,
                              train_error=float(np.mean(train_errors)), seconds=secs)
 
+    # One table, one row per network: the slide's network and number beside this run's stand-in.
+    match = {name: f"{int(name.split('= ')[1].split(' ×')[0])} × {w}" for name in list(fat)[:2]}
     rows = []
-    fat_items = list(fat.items())
-    for i, (L, wer) in enumerate(SLIDE_DEEP.items()):
-        r = results[f"{L} × {w}"]
-        row = [f"{L} × 2k", wer, f"{L} × {w}", r["params"], r["error"], r["train_error"]]
-        j = i - (len(SLIDE_DEEP) - len(fat_items))
-        if j >= 0:
-            fname, (_, sname) = fat_items[j]
-            f = results[fname]
-            row += [sname, SLIDE_FAT[sname], fname, f["params"], f["error"], f["train_error"]]
+    for name, r in results.items():
+        if r["kind"] == "deep":
+            L = len(r["sizes"])
+            slide_net, wer, same = f"{L} × 2k", SLIDE_DEEP[L], ""
         else:
-            row += ["", None, "", None, None, None]
-        rows.append(row)
-    ctx.table(f"003 \"Fat + Short v.s. Thin + Tall\": slide = Seide 2011 word error rate (%); this run = digits "
-              f"test error (%), mean of {seeds} seed(s), {epochs} epochs, backend {B.name}",
-              ["slide: layers × size", "slide WER", "this run", "parameters", "test error %", "training error %",
-               "slide: layers × size", "slide WER", "this run", "parameters", "test error %", "training error %"],
+            slide_net = fat[name][1].split(" (")[0]
+            wer, same = SLIDE_FAT[fat[name][1]], match.get(name, f"more than 7 × {w}")
+        spread = f" ± {r['spread']:.2f}" if seeds > 1 else ""
+        rows.append([slide_net, wer, name.split(" (")[0], same, r["params"], f"{r['error']:.2f}{spread}",
+                     r["train_error"]])
+    where = slide("003-I", "Deeper is Better?", "Fat + Short v.s. Thin + Tall")
+    ctx.table(f"{where}: slide = Seide 2011 word error rate (%); this run = digits test error (%), mean of "
+              f"{seeds} seed(s), {epochs} epochs, backend {B.name}",
+              ["slide: layers × size", "slide WER %", "this run: layers × size", "as many parameters as",
+               "parameters", "test error %" + (" (mean ± sd over seeds)" if seeds > 1 else ""),
+               "training error %"],
               rows,
-              note="Rows side by side have the same number of parameters (the fat network's hidden layer is sized "
-                   "to match the deep one; 1 × 16k and its stand-in have more). One test image is "
-                   f"{100 / x_test.shape[0]:.2f} percentage points; the spread over seeds is in the log.")
+              note="The thin, tall networks first, then the fat, short ones: each fat network's one hidden layer is "
+                   "sized to have as many parameters as the deep network named (1 × 16k and its stand-in have "
+                   f"more). One test image is {100 / x_test.shape[0]:.2f} percentage points.")
     for name, r in results.items():
         ctx.log(f"{name}: test error {r['error']:.2f} % ± {r['spread']:.2f} (std over seeds), "
                 f"{r['params']:,} parameters, {r['seconds']:.1f} s")
 
-    # ---- the shapes ---------------------------------------------------------------------------
-    n_test = x_test.shape[0]              # the seeds average the training's luck, not the test set's
-    noise = lambda a, b: 100 * accuracy_noise([1 - a / 100, 1 - b / 100], n_test)  # noqa: E731
-    deep_errors = {L: results[f"{L} × {w}"]["error"] for L in SLIDE_DEEP}
-    _, s1 = shape_verdict({"1 hidden layer": SLIDE_DEEP[1], "7 hidden layers": SLIDE_DEEP[7]},
-                          {"1 hidden layer": deep_errors[1], "7 hidden layers": deep_errors[7]},
-                          higher_is_better=False, noise=noise(deep_errors[1], deep_errors[7]))
-    ctx.note(f"Deeper is better (1 × {w} vs 7 × {w}, error %): " + s1)
+    # ---- the verdicts ---------------------------------------------------------------------------
+    n_test = x_test.shape[0]
+
+    def noise(a, b):
+        """Two standard errors of a difference of two networks' error rates (%): the test set's
+        draw, and with several seeds the training's luck too."""
+        test_set = accuracy_noise([1 - results[a]["error"] / 100, 1 - results[b]["error"] / 100], n_test)
+        test_set = test_set.scaled(100, "percentage points")
+        if seeds < 2:
+            return test_set
+        return combined_noise(test_set, seed_noise(results[a]["errors"], results[b]["errors"]))
+
+    deep = {L: f"{L} × {w}" for L in SLIDE_DEEP}
+    verdict(ctx, slide("003-I", "Deeper is Better?"), f"7 hidden layers have a lower error than 1 ({deep[1]} "
+            f"vs {deep[7]} here)", {"1 hidden layer": SLIDE_DEEP[1], "7 hidden layers": SLIDE_DEEP[7]},
+            {"1 hidden layer": results[deep[1]]["error"], "7 hidden layers": results[deep[7]]["error"]},
+            noise(deep[1], deep[7]), higher_is_better=False)
     for fname, (_, sname) in list(fat.items())[:2]:
-        L = int(fname.split("= ")[1].split(" ×")[0])
-        _, s = shape_verdict({"thin + tall": SLIDE_DEEP[L], "fat + short": SLIDE_FAT[sname]},
-                             {"thin + tall": deep_errors[L], "fat + short": results[fname]["error"]},
-                             higher_is_better=False, noise=noise(deep_errors[L], results[fname]["error"]))
-        ctx.note(f"Same parameters, {L} × {w} (thin + tall) vs {fname.split(' (')[0]} (fat + short), error %: " + s)
+        thin = match[fname]
+        verdict(ctx, slide("003-I", "Fat + Short v.s. Thin + Tall"), f"with the same parameters, thin + tall "
+                f"({thin}) has a lower error than fat + short ({fname.split(' (')[0]})",
+                {"thin + tall": SLIDE_DEEP[int(thin.split(' ×')[0])], "fat + short": SLIDE_FAT[sname]},
+                {"thin + tall": results[thin]["error"], "fat + short": results[fname]["error"]},
+                noise(thin, fname), higher_is_better=False)
     errors = {name: r["error"] for name, r in results.items()}
     lo, hi = min(errors, key=errors.get), max(errors, key=errors.get)
-    spread_noise = noise(errors[lo], errors[hi])
+    spread_noise = noise(lo, hi).value
     ctx.note(f"What the digits show: test errors from {errors[lo]:.2f} % ({lo}) to {errors[hi]:.2f} % ({hi}); "
              + (f"the whole range is within the noise ({spread_noise:.2f} points), so on this small, easy task "
                 "no network, deep or fat, is measurably better than another."
                 if errors[hi] - errors[lo] <= spread_noise else
                 f"the range exceeds the noise ({spread_noise:.2f} points), so at least these two differ.")
-             + f" Noise: each error rate is measured on the same {x_test.shape[0]} test images (averaging "
-               f"{seeds} seed(s) removes some of the training's luck, not the test set's); a difference smaller "
-               "than two standard errors of a difference is called too close to call.")
+             + f" Noise: each error rate is measured on the same {n_test} test images"
+             + (f", and over {seeds} seeds, whose spread is added" if seeds > 1 else "")
+             + "; a difference smaller than two standard errors of a difference is called too close to call.")
     plot(ctx, results, w, epochs, seeds)
 
 
 def plot(ctx, results, w, epochs, seeds):
     plt = pyplot()
-    fig, axes = plt.subplots(1, 2, figsize=(14, 4.6))
+    fig, axes = plt.subplots(1, 2, figsize=(14, 5.0), layout="constrained")
     ax = axes[0]
-    for kind, style, label in (("deep", "o-", f"thin + tall: L × {w}"), ("fat", "s--", "fat + short: 1 × H")):
-        pts = sorted((r["params"], r["error"], name) for name, r in results.items() if r["kind"] == kind)
+    points = []
+    for kind, style, label in (("deep", "o-", f"thin + tall: L × {w} (labels: L × {w})"),
+                               ("fat", "s--", "fat + short: 1 × H (labels: 1 × H)")):
+        pts = sorted((r["params"], r["error"], name.split(" (")[0]) for name, r in results.items()
+                     if r["kind"] == kind)
         ax.plot([p for p, _, _ in pts], [e for _, e, _ in pts], style, label=label)
-        for p, e, name in pts:
-            ax.annotate(name, (p, e), textcoords="offset points", xytext=(4, 4 if kind == "deep" else -12),
-                        fontsize=7)
+        points += pts
     ax.set_xscale("log")
-    ax.set_xlabel("parameters")
+    ax.set_xlabel("parameters (log scale)")
     ax.set_ylabel("test error (%)")
+    ax.margins(x=0.08, y=0.15)
+    label_points(ax, points)
     ax.set_title(f"this run: digits, mean of {seeds} seed(s), {epochs} epochs", fontsize=10)
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.13), frameon=False)
     ax.grid(alpha=0.3)
 
     ax = axes[1]
@@ -181,18 +197,19 @@ def plot(ctx, results, w, epochs, seeds):
     fat = list(SLIDE_FAT.items())[:2]
     ax.plot([5, 7], [wer for _, wer in fat], "s--", label="fat + short: 1 × H, as many parameters as L × 2k")
     for L, wer in SLIDE_DEEP.items():
-        ax.annotate(f"{L} × 2k", (L, wer), textcoords="offset points", xytext=(4, 4), fontsize=7)
+        ax.annotate(f"{L} × 2k", (L, wer), textcoords="offset points", xytext=(0, 7), ha="center", fontsize=7)
     for L, (name, wer) in zip((5, 7), fat):
-        ax.annotate(name.split(" (")[0], (L, wer), textcoords="offset points", xytext=(4, 4), fontsize=7)
-    ax.axhline(SLIDE_FAT["1 × 16k"], color="0.5", ls=":", lw=0.8)
-    ax.text(1, SLIDE_FAT["1 × 16k"] + 0.2, "1 × 16k: 22.1", fontsize=7, color="0.4")
+        ax.annotate(name.split(" (")[0], (L, wer), textcoords="offset points", xytext=(0, 7), ha="center",
+                    fontsize=7)
+    ax.axhline(SLIDE_FAT["1 × 16k"], color="0.5", ls=":", lw=0.8, label="1 × 16k: 22.1")
     ax.set_xlabel("parameters, counted in hidden layers of 2k (L)")
     ax.set_ylabel("word error rate (%)")
+    ax.margins(x=0.08, y=0.12)
     ax.set_title("the slide: Seide 2011, conversational speech", fontsize=10)
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.13), frameon=False)
     ax.grid(alpha=0.3)
-    fig.suptitle("003 \"Why Deep?\": the same parameter budget, deep and thin vs shallow and fat", fontsize=11)
-    fig.tight_layout()
+    fig.suptitle(f"{slide('003-I', 'Why Deep?')}: the same parameter budget, deep and thin vs shallow and fat",
+                 fontsize=11)
     ctx.figure(fig, "deep_vs_fat.png",
                "Test error against the number of parameters: this run on the digits (left) and the slide's "
                "Seide 2011 table (right).")

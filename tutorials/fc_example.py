@@ -36,7 +36,7 @@ import sys
 
 import numpy as np
 
-from ._common import pyplot, tutorial_main
+from ._common import Noise, pyplot, slide, tutorial_main, verdict
 
 #: The worked example's parameters (002, 003), W^l with one row per neuron.
 PARAMS = (np.array([[1.0, -2.0], [-1.0, 1.0]]), np.array([1.0, 0.0]),
@@ -78,10 +78,11 @@ def run(ctx):
     rows = []
     for n, inp in enumerate(SLIDE):
         for j in range(2):
-            slide = SLIDE[inp][j]
-            rows.append([f"f({list(inp)})_{j + 1}".replace(".0", ""), slide, float(y[n, j]),
-                         f"{y[n, j]:.2f}", "yes" if f"{y[n, j]:.2f}" == f"{slide:.2f}" else "NO"])
-    ctx.table("002/003 \"This is a function\": the output f(x), slide vs this run (mlp_forward, "
+            printed = SLIDE[inp][j]
+            rows.append([f"f({list(inp)})_{j + 1}".replace(".0", ""), printed, float(y[n, j]),
+                         f"{y[n, j]:.2f}", "yes" if f"{y[n, j]:.2f}" == f"{printed:.2f}" else "NO"])
+    where = f"{slide('002')}; {slide('003-I', 'This is a function')}"
+    ctx.table(f"{where}: the output f(x), slide vs this run (mlp_forward, "
               f"backend {B.name})",
               ["output", "slide", "this run", "this run, 2 decimals", "same to 2 decimals"], rows)
 
@@ -89,10 +90,10 @@ def run(ctx):
     for n, inp in enumerate(SLIDE):
         for l in range(3):
             for i in range(2):
-                slide = SLIDE[inp][i] if l == 2 else "— (lost)"
+                printed = SLIDE[inp][i] if l == 2 else "— (lost)"
                 rows.append([f"x = {list(inp)}".replace(".0", ""), f"layer {l + 1}, neuron {i + 1}",
-                             float(zs[l][n, i]), float(layers[l][n, i]), slide])
-    ctx.table("003 \"Neuron\": every neuron's z = a·w + b and its output σ(z)",
+                             float(zs[l][n, i]), float(layers[l][n, i]), printed])
+    ctx.table(f"{slide('003-I', 'Neuron')}: every neuron's z = a·w + b and its output σ(z)",
               ["input", "neuron", "z", "σ(z) this run", "slide"], rows,
               note="The transcript kept the slide's numbers for the output layer only; the hidden "
                    "neurons' outputs were in the lost pictures.")
@@ -101,10 +102,13 @@ def run(ctx):
               [["dense_forward layer by layer vs mlp_forward", agree_dense],
                ["neuron_forward neuron by neuron vs dense_forward", agree_neuron]])
 
-    same = all(f"{y[n, j]:.2f}" == f"{SLIDE[inp][j]:.2f}" for n, inp in enumerate(SLIDE) for j in range(2))
-    ctx.note(f"All four outputs equal the slide's to two decimals: {'yes' if same else 'NO'} "
-             f"(this run: f([1,-1]) = [{y[0, 0]:.4f}, {y[0, 1]:.4f}], f([0,0]) = "
-             f"[{y[1, 0]:.4f}, {y[1, 1]:.4f}]).")
+    # The slide prints two decimals: a computed output matches when it rounds to the printed one,
+    # i.e. lies within half a unit of the second decimal (plus float64 rounding, far smaller).
+    name = lambda inp, j: f"f({list(inp)})_{j + 1}".replace(".0", "")  # noqa: E731
+    verdict(ctx, where, "the network with the slide's weights outputs the slide's numbers (to its two decimals)",
+            {name(inp, j): SLIDE[inp][j] for inp in SLIDE for j in range(2)},
+            {name(inp, j): float(y[n, j]) for n, inp in enumerate(SLIDE) for j in range(2)},
+            Noise(0.005 + 1e-12, "half a unit of the slide's second decimal"), kind="value", digits=4)
     plot(ctx, B, x, layers)
 
 
@@ -157,8 +161,8 @@ def plot(ctx, B, x, layers):
         ax.set_ylabel("x2")
         ax.set_title(f"y{j + 1} = f(x)_{j + 1}", fontsize=10)
         fig.colorbar(im, ax=ax, fraction=0.046)
-    fig.suptitle("002/003 \"Fully Connect Feedforward Network\": given the parameters, the network is a "
-                 "function", fontsize=11)
+    fig.suptitle(f"{slide('003-I', 'Fully Connect Feedforward Network')}: given the parameters, the network "
+                 "is a function", fontsize=11)
     fig.tight_layout()
     ctx.figure(fig, "fc_example.png",
                "The worked network: every neuron's output for the slide's two inputs, and both outputs "

@@ -44,7 +44,7 @@ import numpy as np
 from reference import data
 from reference.training import init_params, train_network
 
-from ._common import pyplot, tutorial_main
+from ._common import pyplot, slide, tutorial_main
 
 FEATURES = ("t1", "t2", "t3", "t4", "t5", "t6")
 TARGET = "tug"
@@ -57,7 +57,7 @@ def run(ctx):
 
     # ---- the table, and what its labels mean -----------------------------------------------
     lost = g["no"][np.isnan(g["px"])].astype(int).tolist()
-    ctx.table("The table of 001 \"Notations\" (real, 23 rows): checks on every row",
+    ctx.table(f"The table of {slide('001', 'Notations')} (real, 23 rows): checks on every row",
               ["check", "rows where it holds", "of"],
               [["y1 = 1 exactly when TUG ≥ 14", int(np.sum((g["tug"] >= 14) == (g["y1"] == 1))), n],
                ["y2 = 1 exactly when BBS ≤ 22", int(np.sum((g["bbs"] <= 22) == (g["y2"] == 1))), n],
@@ -119,7 +119,7 @@ def run(ctx):
     # ---- optional: the 001 MLP, neuron by neuron (2 inputs, 3 + 2 sigmoid neurons) -----------
     mlp_rows, check = mlp(ctx, B, xs, y_hat, train, val)
     rows += mlp_rows
-    ctx.table("Losses (seconds²; MAE in seconds) — 004 \"驗證 (Validation)\": fit on training, judge on validation",
+    ctx.table(f"Losses (seconds²; MAE in seconds) — {slide('004', '驗證 (Validation)')}: fit on training, judge on validation",
               ["model", "train MSE", "train Σ e² (001's L)", "validation MSE", "train MAE", "validation MAE"],
               rows,
               note=f"{len(train)} training rows, {len(val)} validation rows (seed {ctx.seed}). "

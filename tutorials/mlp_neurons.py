@@ -43,7 +43,7 @@ import numpy as np
 from reference import data
 from reference.gradcheck import numeric_gradient
 
-from ._common import pyplot, tutorial_main
+from ._common import pyplot, slide, tutorial_main
 
 N_TRAIN = N_TEST = 300
 RADIUS = 1.3
@@ -236,27 +236,37 @@ def chain_table(ctx, B, xb, yb, p, params):
               [["the slide's three factors, multiplied by hand", by_hand],
                ["neuron_backward, neuron by neuron", float(grads["7"][0][2])],
                ["mlp_backward: dW2[1, 2] (row n7, column n5)", float(np.asarray(B.to_host(dW2))[1, 2])],
-               ["Δe/Δw57, central difference (003 \"Vanishing Gradient Problem\")", numeric]],
+               [f"Δe/Δw57, central difference ({slide('003-II', 'Vanishing Gradient Problem')})", numeric]],
               note=f"e = {float(e):.5f} at the start.")
 
 
 def plot(ctx, B, p, x, y_hat, history, epochs):
     plt = pyplot()
-    fig, axes = plt.subplots(1, 3, figsize=(16, 4.6))
+    fig, axes = plt.subplots(1, 3, figsize=(16, 5.4), layout="constrained")
     ax = axes[0]
     n = ctx.sized(161, 61, sim=21)
     g = np.linspace(-2, 2, n)
     X1, X2 = np.meshgrid(g, g)
     y1, _, _ = forward_neurons(B, np.column_stack([X1.ravel(), X2.ravel()]), p)
-    im = ax.pcolormesh(g, g, np.asarray(y1).reshape(n, n), shading="auto", cmap="RdBu_r", vmin=0, vmax=1)
-    ax.contour(g, g, np.asarray(y1).reshape(n, n), levels=[0.5], colors="k", linewidths=1.2)
+    # A pale background (the network's output y1) so that the points, drawn in two shapes with
+    # contrasting edges, stay visible wherever they fall.
+    im = ax.pcolormesh(g, g, np.asarray(y1).reshape(n, n), shading="auto", cmap="RdBu_r", vmin=0, vmax=1,
+                       alpha=0.45, linewidth=0, rasterized=True)
+    ax.contour(g, g, np.asarray(y1).reshape(n, n), levels=[0.5], colors="k", linewidths=1.4)
     t = np.linspace(0, 2 * np.pi, 200)
-    ax.plot(RADIUS * np.cos(t), RADIUS * np.sin(t), "w--", lw=1, label="true boundary")
-    ax.scatter(x[:, 0], x[:, 1], c=y_hat, cmap="RdBu_r", s=8, edgecolor="k", linewidths=0.3)
+    ax.plot(RADIUS * np.cos(t), RADIUS * np.sin(t), color="tab:green", ls="--", lw=1.6, label="true boundary")
+    ax.plot([], [], color="k", lw=1.4, label="learned: y1 = 0.5")
+    inside = np.asarray(y_hat).ravel() > 0.5
+    ax.scatter(x[~inside, 0], x[~inside, 1], s=14, marker="o", facecolor="white", edgecolor="k",
+               linewidths=0.6, label="training point, target 0")
+    ax.scatter(x[inside, 0], x[inside, 1], s=16, marker="^", facecolor="tab:red", edgecolor="white",
+               linewidths=0.5, label="training point, target 1")
     ax.set_aspect("equal")
-    ax.set_title("y1 after training (black: y1 = 0.5)", fontsize=10)
-    ax.legend(fontsize=8, loc="upper right")
-    fig.colorbar(im, ax=ax, fraction=0.046)
+    ax.set_xlabel("x1")
+    ax.set_ylabel("x2")
+    ax.set_title("the network's output y1 after training", fontsize=10)
+    ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, frameon=False)
+    fig.colorbar(im, ax=ax, fraction=0.046, label="y1")
 
     ax = axes[1]
     ep = np.arange(0, epochs + 1)
@@ -278,9 +288,8 @@ def plot(ctx, B, p, x, y_hat, history, epochs):
     ax.set_title("neuron by neuron vs vectorised, every step (0 drawn as 1e-18)", fontsize=10)
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3)
-    fig.suptitle("001 \"Model = neural network\": 2 inputs → 3 → 2 → 1 sigmoid neurons, trained by the "
-                 "chain rule", fontsize=11)
-    fig.tight_layout()
+    fig.suptitle(f"{slide('001', 'Model = neural network')}: 2 inputs → 3 → 2 → 1 sigmoid neurons, trained by "
+                 "the chain rule", fontsize=11)
     ctx.figure(fig, "mlp_neurons.png",
                "The neuron-by-neuron network on the synthetic circle task: what it learned, its loss, "
                "and its largest difference from mlp_forward/mlp_backward at every update.")

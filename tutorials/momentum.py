@@ -37,7 +37,7 @@ import sys
 
 import numpy as np
 
-from ._common import pyplot, tutorial_main
+from ._common import exact_noise, pyplot, slide, tutorial_main, verdict
 
 ETA = 0.2                   # the same learning rate for every setting
 START = -1.5                # on the slope, above the plateau
@@ -185,14 +185,15 @@ def run(ctx):
     ctx.log(f"minima: local at {mins['local']:.3f}, global at {mins['global']:.3f}; "
             f"{len(SETTINGS)} settings × {len(starts)} starts × {steps} updates")
 
-    rows, ends = [], {}
+    rows, ends, final_loss = [], {}, {}
     for label, lam, nest in SETTINGS:
         xs = roll(B, START, ETA, lam, nest, steps)
         ends[label] = where(xs[-1], mins)
+        final_loss[label] = float(loss(xs[-1]))
         settled = settled_after(xs)
         rows.append([label, lam, xs[-1], float(loss(xs[-1])), ends[label],
                      "still moving" if settled is None else settled])
-    ctx.table(f"003 \"In physical world ..... Momentum\": from w = {START}, η = {ETA}, {steps} updates, "
+    ctx.table(f"{slide('003-II', 'In physical world ..... Momentum')}: from w = {START}, η = {ETA}, {steps} updates, "
               f"backend {B.name}",
               ["", "λ", "w at the end", "L(w)", "where", "updates until it moves < 1e-3 per update"], rows,
               note=f"The curve: local minimum at w = {mins['local']:.2f} (L = {float(loss(mins['local'])):.3f}), "
@@ -200,18 +201,18 @@ def run(ctx):
                    f"|dL/dw| on the plateau at w = 1.5 is {abs(float(grad(1.5))):.1e}.")
 
     fractions = hope(B, starts, steps)
-    ctx.table(f"003 \"Momentum\", \"give some hope\": the share of {len(starts)} starts in "
+    ctx.table(f"{slide('003-II', 'Momentum')}, \"give some hope\": the share of {len(starts)} starts in "
               f"[{starts[0]:g}, {starts[-1]:g}] (the slope and the plateau) that end in the global minimum",
               ["", "λ", "share ending in the global minimum"],
               [[label, lam, fractions[label]] for label, lam, _ in SETTINGS])
 
     gd, mom = ends["gradient descent"], ends["momentum λ = 0.9"]
-    reproduced = gd in ("local", "plateau") and mom == "global"
     gd_end = "on the plateau" if gd == "plateau" else f"in the {gd} minimum"
-    ctx.note(f"From w = {START}, plain gradient descent ends {gd_end}"
-             f" and momentum (λ = 0.9) ends in the {mom} minimum: "
-             + ("momentum rolls through where gradient descent stops, as the slide says."
-                if reproduced else "the slide's picture is NOT reproduced here."))
+    verdict(ctx, slide("003-II", "In physical world ..... Momentum"),
+            f"from w = {START}, momentum (λ = 0.9) rolls on to a lower loss than plain gradient descent, which "
+            f"stops (here it ends {gd_end}, momentum in the {mom} minimum); final L(w)",
+            None, {"gradient descent": final_loss["gradient descent"], "momentum λ = 0.9": final_loss["momentum λ = 0.9"]},
+            exact_noise("none: one start, no sampling"), higher_is_better=False, winner="momentum λ = 0.9")
     ctx.note(f"Not a guarantee: over the {len(starts)} starts, gradient descent reaches the global minimum from "
              f"{fractions['gradient descent']:.0%} of them and momentum λ = 0.9 from "
              f"{fractions['momentum λ = 0.9']:.0%}; the share depends on λ and on the start "
@@ -231,7 +232,7 @@ def run(ctx):
     ax.set_xlim(0, 1)
     ax.set_xlabel(f"share of {len(starts)} starts ending in the global minimum")
     ax.set_title("\"not guarantee ..., but give some hope\"", fontsize=9)
-    fig.suptitle(f"003 \"In physical world ..... Momentum\" on a synthetic 1-D loss, backend {B.name}", fontsize=10)
+    fig.suptitle(f"{slide('003-II', 'In physical world ..... Momentum')} on a synthetic 1-D loss, backend {B.name}", fontsize=10)
     fig.tight_layout()
     ctx.figure(fig, "momentum.png",
                "Plain gradient descent and momentum on a 1-D loss with a plateau and a shallow local minimum "

@@ -38,7 +38,7 @@ import numpy as np
 
 from reference.training import init_params, train_network
 
-from ._common import pyplot, tutorial_main
+from ._common import pyplot, slide, tutorial_main
 
 # The red curve's corners (x, y): flat before the first and after the last.
 CORNERS_X = np.array([0.5, 1.5, 2.5, 3.5, 4.2])
@@ -117,7 +117,7 @@ def part1_one_sigmoid(ctx):
             c, b, w = (value, b, w) if name == "c" else (c, value, w) if name == "b" else (c, b, value)
             a, _ = B.sigmoid_forward(b + w * x)
             ax.plot(x, c * a, label=f"{name} = {value:g}")
-        ax.set_title(title + "  (000)", fontsize=10)
+        ax.set_title(f"{title}  ({slide('000')})", fontsize=10)
         ax.set_xlabel("x1")
         ax.grid(alpha=0.3)
         ax.legend(fontsize=8, loc="upper left")
@@ -126,7 +126,7 @@ def part1_one_sigmoid(ctx):
                  fontsize=10)
     fig.tight_layout()
     ctx.figure(fig, "sigmoid_c_b_w.png",
-               "000 \"Different w / b / c\": w changes the slope, b shifts the curve, c changes its height.")
+               f"{slide('000', 'Different w / b / c')}: w changes the slope, b shifts the curve, c changes its height.")
     # The numbers behind the picture, measured on the computed curves: where y crosses c/2
     # (the centre), the height it levels off at, and its steepest slope.
     x = np.linspace(-40, 40, ctx.sized(80_001, 80_001, sim=801))
@@ -179,7 +179,7 @@ def part2_red_curve(ctx):
         sig_ys[m] = y_sig
         rows.append([f"sigmoids, {m} per piece (steep w = {4 * m}/ramp width)", K * m,
                      "approximately", float(np.abs(y_sig - red).max())])
-    ctx.table("Part 2: red curve = constant + sum of a set of … (000 \"All Piecewise Linear Curves\")",
+    ctx.table(f"Part 2: red curve = constant + sum of a set of … ({slide('000', 'All Piecewise Linear Curves')})",
               ["pieces", "units", "slide says", "max |y − red curve| (this run)"], rows,
               note="Rounding-level errors (~1e-16) are the float64 arithmetic: the constructions are exact. "
                    "The sigmoid sums approach the curve as the steps get more and smaller (error ∝ 1/m).")
@@ -219,7 +219,7 @@ def part2_red_curve(ctx):
     axes[0].set_ylabel("y")
     fig.tight_layout()
     ctx.figure(fig, "red_curve_pieces.png",
-               "000 \"All Piecewise Linear Curves\": the red curve as a constant plus blue hard sigmoids "
+               f"{slide('000', 'All Piecewise Linear Curves')}: the red curve as a constant plus blue hard sigmoids "
                "(left), as ReLU pairs (middle), and approximated by sigmoids (right).")
 
 
@@ -271,7 +271,7 @@ def part3_smooth_curve(ctx):
         rows.append([K, err(constructed[K]["hard"]), err(constructed[K]["relu"]),
                      err(constructed[K]["sig"]), err(trained[K]["y"]) if K in trained else None])
     ctx.table("Part 3: a smooth curve f(x) = 1.5 + sin(1.6x) + 0.25x on [0, 5] — max |y − f| vs pieces "
-              "(000 \"To have good approximation, we need sufficient pieces\")",
+              f"({slide('000', 'To have good approximation, we need sufficient pieces')})",
               ["pieces K", "K hard sigmoids (interpolant)", "2K ReLUs (same curve)",
                "K sigmoids (constructed)", f"K sigmoids (trained, {epochs} epochs)"], rows,
               note="The slide: more pieces, better approximation. Constructed pieces (the piecewise linear "

@@ -41,7 +41,7 @@ import numpy as np
 from reference import training
 from reference.keras import SGD, Activation, Dense, Sequential
 
-from ._common import digits, fit, pyplot, shape_verdict, tutorial_main
+from ._common import digits, fit, paired_noise, pyplot, slide, tutorial_main, verdict
 
 H = 100                     # 004: H = 100
 DEPTHS = (1, 5, 10, 20)     # hidden layers
@@ -79,31 +79,32 @@ def run(ctx):
                                validation_data=(x_test, y_test))
         train_loss, train_acc = model.evaluate(x_train, y_train, verbose=0)
         test_loss, test_acc = model.evaluate(x_test, y_test, verbose=0)
-        runs[depth] = dict(history=history, train_loss=train_loss, test_loss=test_loss, train_acc=train_acc,
+        p = np.clip(np.asarray(model.predict(x_train), dtype=np.float64), 1e-12, 1.0)
+        per_example = -(np.asarray(y_train, dtype=np.float64) * np.log(p)).sum(axis=1)   # each image's loss
+        runs[depth] = dict(history=history, train_loss=train_loss, per_example=per_example, test_loss=test_loss, train_acc=train_acc,
                            test_acc=test_acc, params=model.count_params(), seconds=seconds)
 
     shallow, deep = depths[0], depths[-1]
     rows = []
     for depth, r in runs.items():
-        slide = SLIDE["shallow"] if depth == shallow else SLIDE["deeper"] if depth == deep else None
-        rows.append([f"{depth} × {units}", r["params"], slide, r["train_loss"], r["test_loss"],
+        on_slide = SLIDE["shallow"] if depth == shallow else SLIDE["deeper"] if depth == deep else None
+        rows.append([f"{depth} × {units}", r["params"], on_slide, r["train_loss"], r["test_loss"],
                      r["train_acc"], r["test_acc"], recipe(runs, depth), r["seconds"]])
-    ctx.table(f"004 \"Optimization Fail!\": training loss, ReLU, {units} units per hidden layer, {epochs} epochs, "
+    ctx.table(f"{slide('004', 'Optimization Fail!')}: training loss, ReLU, {units} units per hidden layer, {epochs} epochs, "
               f"backend {B.name}",
               ["hidden layers × units", "parameters", "slide: training loss (MSE, views)",
                "this run: training loss (cross entropy)", "testing loss", "training accuracy",
-               "testing accuracy", "003's recipe, against the shallower networks", "seconds"], rows,
-              note="The slide's two numbers are an MSE on 004's channel views; this run's are cross entropies on "
+               "testing accuracy", "the recipe, against the shallower networks", "seconds"], rows,
+              note="The slide's two numbers are an MSE on the 2025 lecture's channel views; this run's are cross entropies on "
                    "the digits: compare which network is worse on its training data, not the values.")
 
     s, d = runs[shallow], runs[deep]
-    reproduced, sentence = shape_verdict(
-        {f"{shallow} hidden layer (shallow)": SLIDE["shallow"], f"{deep} hidden layers (deeper)": SLIDE["deeper"]},
-        {f"{shallow} hidden layer (shallow)": s["train_loss"], f"{deep} hidden layers (deeper)": d["train_loss"]},
-        higher_is_better=False)
-    ctx.note("Lower training loss: " + sentence)
+    verdict(ctx, slide("004", "Optimization Fail!"), "the shallower network reaches the lower training loss",
+            {f"{shallow} hidden layer (shallow)": SLIDE["shallow"], f"{deep} hidden layers (deeper)": SLIDE["deeper"]},
+            {f"{shallow} hidden layer (shallow)": s["train_loss"], f"{deep} hidden layers (deeper)": d["train_loss"]},
+            paired_noise(s["per_example"], d["per_example"]), higher_is_better=False)
     if d["train_loss"] > s["train_loss"]:
-        ctx.note(f"Diagnosis by 003's recipe: the {deep}-layer network is worse on its *training* data "
+        ctx.note(f"Diagnosis by the recipe ({slide('003-II', 'Recipe of Deep Learning')}): the {deep}-layer network is worse on its *training* data "
                  f"({d['train_loss']:.3g} vs {s['train_loss']:.3g}) although it could compute everything the "
                  f"{shallow}-layer one does; its testing loss ({d['test_loss']:.3g}) is "
                  f"{'higher' if d['test_loss'] > s['test_loss'] else 'not higher'} than the shallow one's "
@@ -116,7 +117,7 @@ def run(ctx):
 
 
 def recipe(runs, depth):
-    """003 "Recipe of Deep Learning" for one network, compared with the shallower ones of the run.
+    """The Deep Learning Tutorial's "Recipe of Deep Learning" for one network, compared with the shallower ones of the run.
 
     Good results on training data? If a shallower network reached a lower training loss,
     no: the optimisation failed. Good results on testing data? If the training loss is
@@ -160,8 +161,8 @@ def plot(ctx, runs, units, epochs):
     ax.set_title("good results on training data? then on testing data?", fontsize=10)
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3, axis="y")
-    fig.suptitle("004 \"Optimization Fail!\" / 003 \"Do not always blame Overfitting\": deeper ReLU networks on "
-                 "digits", fontsize=11)
+    fig.suptitle(f"{slide('004', 'Optimization Fail!')}; {slide('003-II', 'Do not always blame Overfitting')}: "
+                 "deeper ReLU networks on digits", fontsize=11)
     fig.tight_layout()
     ctx.figure(fig, "recipe_flow.png",
                "Training and testing loss of ReLU networks of growing depth: a deeper network that is worse on its "

@@ -36,7 +36,7 @@ import numpy as np
 
 from reference.keras import SGD, Activation, Dense, Maxout, PReLU, Sequential
 
-from ._common import digits, accuracy_noise, fit, pyplot, tutorial_main
+from ._common import Noise, accuracy_noise, digits, fit, pyplot, slide, tutorial_main, verdict
 
 UNITS = 100
 HIDDEN_LAYERS = 4
@@ -89,13 +89,13 @@ def run(ctx):
 
     rows = [[v, r["params"], r["train_loss"], r["train_acc"], r["test_loss"], r["test_acc"],
              r["seconds"]] for v, r in runs.items()]
-    ctx.table(f"003 \"ReLU - variant\", \"Maxout\": {HIDDEN_LAYERS} hidden layers of {units}, {epochs} epochs, "
+    ctx.table(f"{slide('003-II', 'ReLU - variant', 'Maxout')}: {HIDDEN_LAYERS} hidden layers of {units}, {epochs} epochs, "
               f"backend {B.name} (the slides print no numbers)",
               ["activation", "parameters", "training loss", "training accuracy", "testing loss",
                "testing accuracy", "seconds"], rows)
     acc = {v: r["test_acc"] for v, r in runs.items()}
     best = max(acc, key=acc.get)
-    noise = accuracy_noise(list(acc.values()), x_test.shape[0])
+    noise = accuracy_noise(list(acc.values()), x_test.shape[0]).value
     close = [v for v in acc if acc[best] - acc[v] <= noise]
     ctx.note(f"Best testing accuracy: {best} ({acc[best]:.3f}). Within two standard errors of it "
              f"({noise:.3f} on {x_test.shape[0]} test images): {', '.join(close)} — "
@@ -137,12 +137,21 @@ def special_cases(ctx, B, units, x):
         if isinstance(layer, PReLU):
             layer.set_weights([np.full_like(layer.get_weights()[0], 0.01)])
     d_prelu = float(np.abs(prelu.predict(x) - leaky.predict(x)).max())
-    ctx.table("003's claims, checked on the test images (2 hidden layers, the same weights)",
+    ctx.table(f"{slide('003-II', 'ReLU - variant', 'Maxout')}: the claims, checked on the test images "
+              "(2 hidden layers, the same weights)",
               ["claim", "max |difference| of the predictions"],
               [["ReLU is a special case of maxout (second unit of each group: weights 0, bias 0)", d_max],
                ["leaky ReLU is PReLU with every α = 0.01", d_prelu]],
               note="The models compute in float32 (Keras's default), whose rounding is about 6e-8 of a value: "
                    "differences of that size are the order of the sums, not the functions.")
+    # float32 rounding: each output is a softmax of sums of at most n products per layer; n unit
+    # roundoffs (2⁻²⁴ each) per sum, on either model, bound what two orders of summation can change.
+    n = max(x.shape[1], units)
+    rounding = Noise(2 * n * 2.0 ** -24, f"float32 rounding of sums of up to {n} products (2 × {n} × 2⁻²⁴)")
+    for claim, d in (("ReLU is maxout whose second unit has weights 0 and bias 0", d_max),
+                     ("leaky ReLU is PReLU with every α = 0.01", d_prelu)):
+        verdict(ctx, slide("003-II", "ReLU - variant", "Maxout"), claim + " (the predictions' largest difference)",
+                {"max |difference|": 0.0}, {"max |difference|": d}, rounding, kind="value")
 
 
 def plot(ctx, runs, units, epochs):
@@ -172,7 +181,7 @@ def plot(ctx, runs, units, epochs):
     for ax in axes:
         ax.grid(alpha=0.3)
         ax.legend(fontsize=8)
-    fig.suptitle(f"003 \"ReLU - variant\" and \"Maxout\" on digits: {HIDDEN_LAYERS} hidden layers of {units}, "
+    fig.suptitle(f"{slide('003-II', 'ReLU - variant', 'Maxout')} on digits: {HIDDEN_LAYERS} hidden layers of {units}, "
                  "SGD(lr=0.1), batch 100", fontsize=11)
     fig.tight_layout()
     ctx.figure(fig, "relu_variants.png",

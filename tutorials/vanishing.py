@@ -48,7 +48,7 @@ from reference.gradcheck import numeric_gradient
 from reference.keras import SGD, Activation, Dense, Sequential
 from reference.training import layer_gradient_norms
 
-from ._common import digits, accuracy_noise, fit, pyplot, shape_verdict, tutorial_main
+from ._common import digits, accuracy_noise, fit, pyplot, slide, tutorial_main, verdict
 
 HIDDEN = 100
 EPOCHS = 300
@@ -96,7 +96,7 @@ def run(ctx):
     ctx.log(f"digits: {x_train.shape[0]} training images; {hidden} units per hidden layer, {epochs} epochs")
 
     runs = {}
-    for name, layers, activation, slide in MODELS:
+    for name, layers, activation, slide_acc in MODELS:
         model = build(B, ctx.seed, layers, hidden, activation)
         norms = {0: gradient_norms(B, model, x_train, y_train, activation)}
         if layers == 9 and activation == "sigmoid" and not ctx.simulated:   # minutes on the CUDA simulator
@@ -108,12 +108,13 @@ def run(ctx):
         history, seconds = fit(ctx, model, x_train, y_train, epochs=epochs, batch_size=BATCH_SIZE, desc=name,
                                validation_data=(x_test, y_test), marks=marks, callback=measure)
         score = model.evaluate(x_test, y_test, verbose=0)
-        runs[name] = dict(layers=layers, activation=activation, slide=slide, history=history, norms=norms,
+        runs[name] = dict(layers=layers, activation=activation, slide=slide_acc, history=history, norms=norms,
                           test_acc=score[1], params=model.count_params(), seconds=seconds)
 
     rows = [[name, r["params"], r["slide"], r["test_acc"], r["history"]["accuracy"][-1], r["history"]["loss"][-1],
              r["norms"][0][0] / r["norms"][0][-1], r["seconds"]] for name, r in runs.items()]
-    ctx.table(f"003 \"Let's try it\": testing accuracy after {epochs} epochs (batch_size={BATCH_SIZE}, "
+    where = slide("003-II", "Hard to get the power of Deep ...", "Let's try it")
+    ctx.table(f"{where}: testing accuracy after {epochs} epochs (batch_size={BATCH_SIZE}, "
               f"cross entropy, SGD(lr=0.1)), backend {B.name}",
               ["model", "parameters", "slide (MNIST)", "this run: test accuracy", "training accuracy",
                "training loss (last epoch)", "‖∂L/∂W¹‖ / ‖∂L/∂W^L‖ at start", "seconds"], rows,
@@ -122,10 +123,11 @@ def run(ctx):
     acc = {name: r["test_acc"] for name, r in runs.items()}
     n_test = x_test.shape[0]
     pairs = (("3 layers, sigmoid", "9 layers, sigmoid"), ("9 layers, sigmoid", "9 layers, ReLU"))
+    claims = {pairs[0]: "with sigmoid, 3 layers reach a higher test accuracy than 9 (a vanishing gradient)",
+              pairs[1]: "with 9 layers, ReLU reaches a higher test accuracy than sigmoid"}
     for a, b in pairs:
-        slide = {a: runs[a]["slide"], b: runs[b]["slide"]}
-        _, sentence = shape_verdict(slide, {a: acc[a], b: acc[b]}, noise=accuracy_noise([acc[a], acc[b]], n_test))
-        ctx.note(sentence)
+        verdict(ctx, where, claims[(a, b)], {a: runs[a]["slide"], b: runs[b]["slide"]}, {a: acc[a], b: acc[b]},
+                accuracy_noise([acc[a], acc[b]], n_test))
     plot(ctx, runs, epochs, hidden)
 
 
@@ -155,7 +157,7 @@ def check_numeric(ctx, B, model, x, y, activation):
         rows.append([f"layer {l + 1}, w[{i}, {j}] (its largest gradient)",
                      float(np.asarray(B.to_host(grads[2 * l]))[i, j]), numeric])
     ratio = abs(rows[0][1]) / abs(rows[1][1])
-    ctx.table("003 \"Intuitive way to compute the derivatives\": 9 sigmoid layers at initialisation, "
+    ctx.table(f"{slide('003-II', 'Vanishing Gradient Problem')}, the intuitive way to compute the derivatives: 9 sigmoid layers at initialisation, "
               f"{x.shape[0]} training images (float64)",
               ["weight", "∂l/∂w by mlp_backward", "Δl/Δw (central difference)"], rows,
               note=f"The largest gradient of a first-layer weight is {ratio:.1e} times the last layer's largest.")
@@ -200,7 +202,7 @@ def plot(ctx, runs, epochs, hidden):
     ax.set_title("test accuracy per epoch (dotted: the slide's)", fontsize=10)
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3)
-    fig.suptitle(f"003 \"Vanishing Gradient Problem\" on digits: {hidden} units per layer, cross entropy, "
+    fig.suptitle(f"{slide('003-II', 'Vanishing Gradient Problem')} on digits: {hidden} units per layer, cross entropy, "
                  "SGD(lr=0.1), batch 100", fontsize=11)
     fig.tight_layout()
     ctx.figure(fig, "vanishing.png",

@@ -53,7 +53,7 @@ import numpy as np
 from reference import data
 from reference.training import init_params, train_network
 
-from ._common import k, pyplot, tutorial_main
+from ._common import k, paired_noise, pyplot, slide, tutorial_main, verdict
 
 # What the slides print (000), in views.
 SLIDE_ONE_DAY = {"w": 0.97, "b": 100.0, "train": 480.0, "2021": 580.0}
@@ -132,7 +132,7 @@ def part1_real_table(ctx):
     ctx.table(
         f"Part 1 (real 2021 table, 15 pairs, thousands of views): y = b + w·x1 by brute force, closed "
         f"form and gradient descent (η = {GOOD_ETA}, {steps:,} updates)",
-        ["", "slide 000 (2017–2020 data)", "slide's line on these 15 pairs", f"grid {n_grid}×{n_grid}",
+        ["", "slide (2017–2020 data)", "slide's line on these 15 pairs", f"grid {n_grid}×{n_grid}",
          "closed form", "GD", "|GD − closed form|"],
         [["w*", SLIDE_ONE_DAY["w"], w_sl, float(w_bf), float(w_cf[0]), float(w_gd),
           abs(float(w_gd) - float(w_cf[0]))],
@@ -158,7 +158,7 @@ def part1_real_table(ctx):
     rows.append([f"{BAD_ETA:g}", bad_steps, float(w_p[-1, 0]), float(b_p[-1]), float(L_p[-1]),
                  float(np.hypot(w_p[-1, 0] - w_cf[0], b_p[-1] - b_cf))])
     ctx.table(
-        f"Part 1: gradient descent from w0 = {W0}, b0 = {B0} (k views) — 004 \"概念很簡單，做起來不容易\"",
+        f"Part 1: gradient descent from w0 = {W0}, b0 = {B0} (k views) — {slide('004', '概念很簡單，做起來不容易')}",
         ["η", "updates", "w", "b", "MSE", "distance to (w*, b*)"], rows,
         note=f"The slide uses η = 0.001 and 0.0001 with 100, 1,000 and 10,000 updates on its own data "
              f"(w0 = 1.0, b0 = 15.0). Here the MSE bowl has Hessian eigenvalues "
@@ -187,7 +187,7 @@ def plot_fit(ctx, x1, y_hat, w, b):
             label="slide (fit on 2017–2020): y = 0.1k + 0.97·x1")
     ax.set_xlabel("x1: views the day before (thousands)")
     ax.set_ylabel("y: views that day (thousands)")
-    ax.set_title("y = b + w·x1 on the 2021 table (000)")
+    ax.set_title(f"y = b + w·x1 on the 2021 table ({slide('000')})")
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3)
     ctx.figure(fig, "fit_2021_table.png",
@@ -238,7 +238,7 @@ def plot_surface(ctx, w_grid, b_grid, surface, paths, optimum, checkpoints, eta_
     ax.grid(alpha=0.3, which="both")
     # (The figure's fonts have no Chinese glyphs: the slide title is translated.)
     fig.suptitle("Loss surface (MSE) of y = b + w·x1 on the 2021 table, with gradient-descent paths\n"
-                 "(004 \"Loss Surface\" and \"the concept is simple, doing it is not\")", fontsize=11)
+                 f"({slide('004', 'Loss Surface', 'the concept is simple, doing it is not')})", fontsize=11)
     fig.tight_layout()
     ctx.figure(fig, "loss_surface_gd.png",
                f"MSE contours over (w, b) with gradient-descent paths from (w0, b0) = ({W0}, {B0}): the "
@@ -346,6 +346,19 @@ def part2_synthetic_years(ctx):
              "(0.28k → 0.10k), better on 2021 up to 3 layers, then worse at 4 — overfitting. 2021 is "
              "watched here, never used to choose anything.")
     ctx.note(describe_depths(linear, nets, ctx.quick))
+    # The verdicts: per-day absolute errors on the same days give each comparison its noise.
+    y1 = predict_linear(B, features(1)[0][test], linear[1][0], linear[1][1])
+    y56 = predict_linear(B, features(56)[0][test], linear[56][0], linear[56][1])
+    y_test = y_hat[test]
+    verdict(ctx, slide("000", "Linear models"), "on the unseen 2021, the 56-day linear model misses by less than "
+            "the 1-day one (MAE in views)", {"1 day": SLIDE_LINEAR[1][1], "56 days": SLIDE_LINEAR[56][1]},
+            {"1 day": float(np.abs(y1 - y_test).mean()), "56 days": float(np.abs(y56 - y_test).mean())},
+            paired_noise(np.abs(y1 - y_test), np.abs(y56 - y_test)), higher_is_better=False)
+    d1, d4 = (predict_net(B, xs[train], nets[d]["params"]) * sigma + mu for d in (1, 4))
+    verdict(ctx, slide("000", "Why don't we go deeper?"), "on the training years, 4 layers of ReLU miss by less "
+            "than 1 (MAE in views)", {"1 layer": SLIDE_RELU[1][0], "4 layers": SLIDE_RELU[4][0]},
+            {"1 layer": nets[1]["train"], "4 layers": nets[4]["train"]},
+            paired_noise(np.abs(d1 - y_hat[train]), np.abs(d4 - y_hat[train])), higher_is_better=False)
 
     plot_series(ctx, dates, views)
     plot_predictions(ctx, target_dates[test], y_hat[test], linear[1], features(1)[0][test], nets.get(3), B)
@@ -428,7 +441,7 @@ def plot_predictions(ctx, dates, y_hat, linear1, x1_test, net3, B):
 
 def plot_depth(ctx, linear, nets, sigma):
     plt = pyplot()
-    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(12, 4.5))
+    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(12, 5.4), layout="constrained")
     depths = sorted(nets)
     ax.plot(depths, [nets[d]["train"] / 1000 for d in depths], "o-", color="tab:blue",
             label="this run, train 2017–20")
@@ -443,8 +456,9 @@ def plot_depth(ctx, linear, nets, sigma):
     ax.set_xlabel("hidden layers (100 ReLU each)")
     ax.set_ylabel("MAE (thousands of views)")
     ax.set_ylim(bottom=0)
-    ax.set_title("\"Why don't we go deeper?\" (000)", fontsize=10)
-    ax.legend(fontsize=8)
+    ax.set_title(slide("000", "Why don't we go deeper?"), fontsize=10)
+    # Below the axes: inside, the legend covered the 2021 lines.
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=2, frameon=False)
     ax.grid(alpha=0.3)
     colors = plt.cm.viridis(np.linspace(0, 0.85, len(depths)))
     for d, c in zip(depths, colors):
@@ -456,9 +470,8 @@ def plot_depth(ctx, linear, nets, sigma):
     ax2.set_xlabel("epoch")
     ax2.set_ylabel("MAE (thousands of views)")
     ax2.set_title("per epoch: solid = training, dashed = 2021", fontsize=10)
-    ax2.legend(fontsize=7, ncol=2)
+    ax2.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=4, frameon=False)
     ax2.grid(alpha=0.3)
-    fig.tight_layout()
     ctx.figure(fig, "depth.png",
                "Training (2017–20) and 2021 MAE per depth, this run (synthetic) beside the slide's "
                "table; right: the same per epoch.")
