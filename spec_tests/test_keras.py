@@ -1043,3 +1043,30 @@ def test_slide_compile_lines_sgd_and_adam(B):
         assert history.params["path"] == ("fast" if which == "sgd" else "generic")
         scores[which] = model.evaluate(x_test, y_test, verbose=0)[1]
     assert scores["sgd"] > 0.6 and scores["adam"] > 0.6, scores
+
+
+# -- files of earlier formats --------------------------------------------------------------------------------
+_DATA = os.path.join(os.path.dirname(__file__), "data")
+
+
+def test_old_saved_files_load_and_predict_the_same(B):
+    """Files saved by earlier versions of the format (spec_tests/data, written by the code of their time) still
+    load on every backend and predict what that code predicted; the version-2 file carries its optimizer state
+    and Generator, so one more epoch of fit reproduces the then-computed weights, and the version-1 file loads
+    with a fresh optimizer state. (Bit-exact on the reference, which wrote them; within float64 rounding of a
+    few hundred operations elsewhere, 1e-12.) Concept: model.dense."""
+    with np.load(os.path.join(_DATA, "keras_v1_v2_expected.npz")) as f:
+        want = {k: f[k] for k in f.files}
+    exact = B.name == "reference"
+    for version in (1, 2):
+        m = load_model(os.path.join(_DATA, f"keras_v{version}.npz"), backend=B)
+        got = m.predict(want["x"])
+        assert np.array_equal(got, want["predict"]) if exact else np.allclose(got, want["predict"], rtol=1e-12,
+                                                                              atol=1e-14)
+        assert m.optimizer.get_config()["name"] == "adam"
+        assert (m._training is None) == (version == 1)
+        if version == 2:
+            m.fit(want["x"], want["labels"], batch_size=3, epochs=1, verbose=0)
+            for key, value in (("resumed_predict", m.predict(want["x"])), ("resumed_weights_0", m.get_weights()[0])):
+                assert np.array_equal(value, want[key]) if exact else np.allclose(value, want[key], rtol=1e-10,
+                                                                                  atol=1e-12)
