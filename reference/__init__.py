@@ -19,7 +19,8 @@ from .activations import (hard_sigmoid_backward, hard_sigmoid_forward, leaky_rel
                           sigmoid_forward, softmax_backward, softmax_forward, tanh_backward,
                           tanh_forward)
 from .linear import linear_backward, linear_forward
-from .losses import cross_entropy, loss_surface, mae, mse, softmax_cross_entropy
+from .losses import (cross_entropy, loss_surface, mae, mse, sigmoid_cross_entropy,
+                     softmax_cross_entropy)
 from .network import (ACTIVATIONS, OUTPUTS, dense_backward, dense_forward, mlp_backward,
                       mlp_forward, network_backward, network_forward, neuron_backward,
                       neuron_forward)
@@ -42,7 +43,7 @@ PRIMITIVES = (
     "tanh_forward", "tanh_backward", "leaky_relu_forward", "leaky_relu_backward",
     "prelu_forward", "prelu_backward", "maxout_forward", "maxout_backward",
     "softmax_forward", "softmax_backward",
-    "cross_entropy", "softmax_cross_entropy",
+    "cross_entropy", "softmax_cross_entropy", "sigmoid_cross_entropy",
     "neuron_forward", "neuron_backward", "mlp_forward", "mlp_backward",
     "sgd_init", "sgd_update", "mlp_epoch",
     # lecture 003 (II): optimizers, learning-rate schedules, gradient clipping

@@ -25,7 +25,7 @@ from .activations import (hard_sigmoid_backward, hard_sigmoid_forward, leaky_rel
                           sigmoid_forward, softmax_backward, softmax_forward, tanh_backward,
                           tanh_forward)
 from .linear import linear_backward, linear_forward
-from .losses import cross_entropy, loss_surface, mae, mse, softmax_cross_entropy
+from .losses import cross_entropy, loss_surface, mae, mse, sigmoid_cross_entropy, softmax_cross_entropy
 from .network import (dense_backward, dense_forward, mlp_backward, mlp_forward, network_backward,
                       network_forward, neuron_backward, neuron_forward)
 from .optimize import closed_form, gd_step, linear_gd, mlp_epoch, network_epoch

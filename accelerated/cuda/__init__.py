@@ -53,7 +53,7 @@ from .activations import (hard_sigmoid_backward, hard_sigmoid_forward, leaky_rel
                           sigmoid_forward, softmax_backward, softmax_forward, tanh_backward,
                           tanh_forward)
 from .linear import linear_backward, linear_forward
-from .losses import cross_entropy, loss_surface, mae, mse, softmax_cross_entropy
+from .losses import cross_entropy, loss_surface, mae, mse, sigmoid_cross_entropy, softmax_cross_entropy
 from .network import (dense_backward, dense_forward, mlp_backward, mlp_forward, network_backward,
                       network_forward, neuron_backward, neuron_forward)
 from .optimize import closed_form, gd_step, linear_gd, mlp_epoch, network_epoch
@@ -68,7 +68,7 @@ __all__ = [
     "prelu_forward", "prelu_backward", "maxout_forward", "maxout_backward",
     "softmax_forward", "softmax_backward",
     "linear_forward", "linear_backward",
-    "mse", "mae", "loss_surface", "cross_entropy", "softmax_cross_entropy",
+    "mse", "mae", "loss_surface", "cross_entropy", "softmax_cross_entropy", "sigmoid_cross_entropy",
     "dense_forward", "dense_backward", "network_forward", "network_backward",
     "neuron_forward", "neuron_backward", "mlp_forward", "mlp_backward",
     "closed_form", "gd_step", "linear_gd", "network_epoch",
