@@ -1340,3 +1340,261 @@ def test_binary_crossentropy_is_fused_and_exact_at_large_logits(B, R):
         results.append((w.fit(x, y, batch_size=2, epochs=2, verbose=0).history["loss"], w.get_weights()))
     assert np.allclose(results[0][0], results[1][0], rtol=1e-12)
     assert all(np.allclose(a, b, rtol=1e-12, atol=1e-12) for a, b in zip(results[0][1], results[1][1]))
+
+
+# == callbacks in fit ===================================================================================
+class _Recorder(keras_callbacks.Callback):
+    """Records every hook call (name, index, a copy of the logs)."""
+
+    def __init__(self, batches=True):
+        super().__init__()
+        self.calls = []
+        if not batches:                                   # only the epoch hooks: fit may stay fused
+            self.on_batch_begin = keras_callbacks.Callback.on_batch_begin.__get__(self)
+            self.on_batch_end = keras_callbacks.Callback.on_batch_end.__get__(self)
+
+    def on_train_begin(self, logs=None):
+        self.calls.append(("train_begin", None, dict(logs or {})))
+
+    def on_train_end(self, logs=None):
+        self.calls.append(("train_end", None, dict(logs or {})))
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.calls.append(("epoch_begin", epoch, dict(logs or {})))
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.calls.append(("epoch_end", epoch, dict(logs or {})))
+
+    def on_batch_begin(self, batch, logs=None):
+        self.calls.append(("batch_begin", batch, dict(logs or {})))
+
+    def on_batch_end(self, batch, logs=None):
+        self.calls.append(("batch_end", batch, dict(logs or {})))
+
+
+class _EpochsOnly(keras_callbacks.Callback):
+    def __init__(self):
+        super().__init__()
+        self.seen = []
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.seen.append((epoch, self.model.get_weights()[0].copy(), dict(logs)))
+
+
+def test_callbacks_hooks_in_order_and_fast_equals_generic(B):
+    """fit calls on_train_begin, then per epoch on_epoch_begin, on_batch_begin/end per mini-batch (with its size
+    and loss), on_epoch_end with the epoch's logs, then on_train_end; it returns the History, whose params name
+    the run. A callback that wants batches moves fit to the generic path, one that does not keeps the fused
+    one; the two give the same weights and losses within the replayed bound of mlp_epoch (the fast/generic
+    comparison where both apply). During on_epoch_end the model's weights are the epoch's. Concept: batch.epoch."""
+    x, labels = _tiny()
+    recorder, watcher = _Recorder(), _EpochsOnly()
+    m = _tiny_model(B, metrics=())
+    start = [w.copy() for w in m.get_weights()]
+    h = m.fit(x, labels, batch_size=5, epochs=2, verbose=0, shuffle=False, callbacks=[recorder])
+    assert isinstance(h, keras_callbacks.History) and h.params["path"] == "generic" and h.model is m
+    names = [(c[0], c[1]) for c in recorder.calls]
+    epoch = lambda e: [("epoch_begin", e), ("batch_begin", 0), ("batch_end", 0), ("batch_begin", 1),  # noqa: E731
+                       ("batch_end", 1), ("epoch_end", e)]
+    assert names == [("train_begin", None)] + epoch(0) + epoch(1) + [("train_end", None)]
+    batch_ends = [c[2] for c in recorder.calls if c[0] == "batch_end"]
+    assert [b["size"] for b in batch_ends] == [5, 3, 5, 3]
+    epoch_ends = [c[2] for c in recorder.calls if c[0] == "epoch_end"]
+    assert [e["loss"] for e in epoch_ends] == h.history["loss"]
+    assert epoch_ends[0]["loss"] == pytest.approx((5 * batch_ends[0]["loss"] + 3 * batch_ends[1]["loss"]) / 8,
+                                                  rel=1e-15)
+    fused = _tiny_model(B, metrics=())
+    hf = fused.fit(x, labels, batch_size=5, epochs=2, verbose=0, shuffle=False, callbacks=[watcher])
+    assert hf.params["path"] == "fast"
+    assert np.array_equal(watcher.seen[-1][1], fused.get_weights()[0])
+    assert not np.array_equal(watcher.seen[0][1], watcher.seen[1][1])
+    params = [w.T if w.ndim == 2 else w for w in start]
+    t = onehot(labels, 3, dtype=np.float64)
+    bounds = []
+    for _ in range(2):
+        params, losses = T.mlp_epoch(x, t, params, None, 5, 0.5, "sigmoid", "softmax", "cross_entropy")
+        bounds.append(losses)
+    for i, (a, b, bound) in enumerate(zip(m.get_weights(), fused.get_weights(), params)):
+        T.assert_close(f"{B.name} weight {i}", a, b, bound.T if a.ndim == 2 else bound)
+    for e, bound in enumerate(bounds):
+        assert abs(h.history["loss"][e] - hf.history["loss"][e]) <= np.dot([5, 3], bound.tol) / 8 + 1e-15
+
+
+def test_callbacks_steer_fit_stop_training_lr_and_initial_epoch():
+    """model.stop_training set in on_epoch_end ends fit after that epoch (history and on_train_end still
+    come); LearningRateScheduler's rate is the one each epoch's updates use (read at its start); lr and
+    learning_rate are settable and checked; initial_epoch=2 with epochs=4 runs epochs 2 and 3. Concept: lr.schedule."""
+    x, labels = _tiny()
+
+    class StopAfter(keras_callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            if epoch == 1:
+                self.model.stop_training = True
+    recorder = _Recorder(batches=False)
+    m = _tiny_model("reference")
+    h = m.fit(x, labels, epochs=5, verbose=0, callbacks=[StopAfter(), recorder])
+    assert h.epoch == [0, 1] and recorder.calls[-1][0] == "train_end" and h.params["path"] == "fast"
+    spied, spy = spying(accelerated.backend("reference"))
+    s = _tiny_model(spied, fast=False)
+    scheduler = keras_callbacks.LearningRateScheduler(lambda epoch: 0.5 / (epoch + 1))
+    s.fit(x, labels, batch_size=4, epochs=3, verbose=0, callbacks=[scheduler])
+    etas = [c[2]["eta"] for c in spy.calls if c[0] == "sgd_update"][::4]
+    assert etas == [0.5, 0.5, 0.25, 0.25, 0.5 / 3, 0.5 / 3] and s.optimizer.lr == 0.5 / 3
+    s.optimizer.learning_rate = 0.2
+    assert s.optimizer.lr == 0.2 and s.optimizer.get_config()["learning_rate"] == 0.2
+    with pytest.raises(ValueError, match=r"SGD\.lr: lr must be a positive number; got 0"):
+        s.optimizer.lr = 0
+    r = _tiny_model("reference")
+    h = r.fit(x, labels, epochs=4, initial_epoch=2, verbose=0)
+    assert h.epoch == [2, 3] and len(h.history["loss"]) == 2
+    assert "initial_epoch must be an integer in [0, epochs) = [0, 4); got 4" in _error(
+        ValueError, r.fit, x, labels, epochs=4, initial_epoch=4)
+    assert "callbacks[0] is the class" in _error(TypeError, r.fit, x, labels, callbacks=[keras_callbacks.History])
+
+
+# == bad input loses nothing ============================================================================
+def test_non_finite_inputs_are_refused_naming_the_row(B):
+    """fit, evaluate and predict refuse NaN or infinity in x or y (also validation_data), naming the method,
+    the argument, the value and the first bad row; the model is left unchanged."""
+    x, labels = _tiny()
+    m = _tiny_model(B)
+    before = m.get_weights()
+    bad_x = x.copy(); bad_x[3, 1] = np.nan; bad_x[5, 0] = np.inf
+    for method, args in ((m.fit, (bad_x, labels)), (m.evaluate, (bad_x, labels)), (m.predict, (bad_x,))):
+        msg = _error(ValueError, method, *args, **({} if method == m.predict else {"verbose": 0}))
+        assert msg.startswith(f"Sequential.{method.__name__}: x holds a non-finite value (nan) in row 3"), msg
+    targets = onehot(labels, 3)
+    targets[6, 2] = -np.inf
+    for method in (m.fit, m.evaluate):
+        msg = _error(ValueError, method, x, targets, verbose=0)
+        assert msg.startswith(f"Sequential.{method.__name__}: y holds a non-finite value (-inf) in row 6"), msg
+    msg = _error(ValueError, m.fit, x, labels, verbose=0, validation_data=(bad_x, labels))
+    assert msg.startswith("Sequential.fit: validation_data[0] holds a non-finite value (nan) in row 3")
+    assert all(np.array_equal(a, b) for a, b in zip(before, m.get_weights())) and m._training is None
+
+
+@pytest.mark.parametrize("fast", [True, False], ids=["fast", "generic"])
+def test_non_finite_loss_stops_fit_and_keeps_the_last_finite_epoch(B, fast):
+    """A loss that overflows stops fit with a FloatingPointError naming the epoch and batch, and the model keeps
+    the weights and the optimizer state (velocities and the count of updates) it had at the end of the last
+    finite epoch, exactly. The learning rate jumps to 1e30 at the third epoch (LearningRateScheduler), so the
+    third epoch's second batch overflows float32: epochs 1 and 2 are kept. On the fast path (plain SGD) and
+    the generic one (SGD with momentum)."""
+    x, labels = _tiny()
+    opt = SGD(lr=0.1) if fast else SGD(lr=0.1, momentum=0.5)
+    m = Sequential(backend=B, seed=1, dtype="float32")
+    m.add(Dense(3, input_dim=3, activation="tanh")); m.add(Dense(3))     # a linear output: the error can overflow
+    m.compile(loss="mse", optimizer=opt)
+    kept = _EpochsOnly()
+    state = {}
+
+    class KeepState(keras_callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            training = self.model._training
+            state[epoch] = (training.iterations, [[np.array(B.to_host(v)) for s in layer for v in s]
+                                                  for layer in training.states])
+    scheduler = keras_callbacks.LearningRateScheduler(lambda epoch: 0.1 if epoch < 2 else 1e30)
+    with pytest.raises(FloatingPointError, match=r"^Sequential\.fit: the loss became (inf|nan) at batch 1 of epoch 3 "
+                                                 r".* keeps the weights and optimizer state of the end of epoch 2"), \
+            np.errstate(over="ignore", invalid="ignore"):               # the reference's overflow warnings
+        m.fit(x, labels, batch_size=4, epochs=5, verbose=0, shuffle=False, callbacks=[scheduler, kept, KeepState()])
+    assert [e for e, _, _ in kept.seen] == [0, 1]
+    assert np.array_equal(m.get_weights()[0], kept.seen[1][1])
+    iterations, arrays = state[1]
+    assert m._training.iterations == iterations == 4
+    now = [[np.array(B.to_host(v)) for s in layer for v in s] for layer in m._training.states]
+    assert all(np.array_equal(a, b) for la, lb in zip(now, arrays) for a, b in zip(la, lb))
+    assert all(np.isfinite(w).all() for w in m.get_weights())
+    m.optimizer.lr = 0.1                                  # the model trains on from there
+    assert np.isfinite(m.fit(x, labels, batch_size=4, epochs=1, verbose=0).history["loss"][0])
+
+
+def test_fit_progress_within_epochs_on_the_simulator(capsys, monkeypatch):
+    """Where an epoch is slow (the cuda backend on the simulator), fit prints a line per tenth or so of the
+    epoch's mini-batches, on both paths (the fused path then runs the epoch as several mlp_epoch calls over
+    runs of whole batches, the same sequence of updates: the weights equal an ordinary run's bit for bit)."""
+    import reference.keras.models as models
+
+    x, labels = np.tile(_tiny()[0], (4, 1)), np.tile(_tiny()[1], 4)
+    plain = _tiny_model("reference")
+    plain.fit(x, labels, batch_size=2, epochs=1, verbose=0)
+    monkeypatch.setattr(models, "_simulated", lambda B: True)
+    for fast in (True, False):
+        m = _tiny_model("reference", fast=fast)
+        h = m.fit(x, labels, batch_size=2, epochs=1, verbose=2)
+        out = capsys.readouterr().out.splitlines()
+        assert re.fullmatch(r"  4/32 samples - \d+\.\ds - loss: \d\.\d{4}", out[0]), out
+        assert out[-2].startswith("  32/32 samples") and out[-1].startswith("Epoch 1/1")
+        assert len(out) == 9 and h.params["path"] == ("fast" if fast else "generic")     # 16 batches: 8 lines
+        if fast:
+            assert all(np.array_equal(a, b) for a, b in zip(m.get_weights(), plain.get_weights()))
+
+
+# == the Keras 1 surface ================================================================================
+def test_keras1_surface_init_metrics_names_predict_classes():
+    """Dense(init='uniform') draws U(-0.05, 0.05) from the model's seed (kernel_initializer= the same; both
+    together refused; the config keeps it through save/load); metrics_names; predict_classes (argmax, or the
+    side of 0.5 for one output) and predict_proba; metrics=['acc'] logs acc and val_acc."""
+    from reference.keras import initializers
+
+    a = Sequential(seed=5); a.add(Dense(40, input_dim=30, init="uniform"))
+    b = Sequential(seed=5); b.add(Dense(40, input_dim=30, kernel_initializer=initializers.RandomUniform()))
+    kernel = a.get_weights()[0]
+    assert np.array_equal(kernel, b.get_weights()[0]) and np.abs(kernel).max() <= 0.05
+    assert kernel.std() == pytest.approx(0.1 / np.sqrt(12), rel=0.05)
+    want = np.random.default_rng(5).uniform(-0.05, 0.05, size=(30, 40)).astype(np.float32)
+    assert np.array_equal(kernel, want)
+    zero = Sequential(seed=5); zero.add(Dense(4, input_dim=3, init="zero"))
+    assert not zero.get_weights()[0].any()
+    assert "not both" in _error(TypeError, Dense, 3, init="uniform", kernel_initializer="zeros")
+    assert a.layers[0].get_config()["kernel_initializer"] == {"class_name": "RandomUniform",
+                                                              "config": {"minval": -0.05, "maxval": 0.05}}
+    x, labels = _tiny()
+    m = _tiny_model("reference", metrics=["acc"])
+    assert m.metrics_names == ["loss", "acc"] and _tiny_model("reference", metrics=()).metrics_names == ["loss"]
+    h = m.fit(x, labels, epochs=1, verbose=0, validation_split=0.25)
+    assert set(h.history) == {"loss", "acc", "val_loss", "val_acc"}
+    p = m.predict(x)
+    assert np.array_equal(m.predict_classes(x), p.argmax(axis=1)) and np.array_equal(m.predict_proba(x), p)
+    one = Sequential(seed=0); one.add(Dense(1, input_dim=3, activation="sigmoid"))
+    assert np.array_equal(one.predict_classes(x), (one.predict(x) > 0.5).astype(int))
+    assert one.predict_classes(x).shape == (8, 1)
+
+
+def test_leaky_relu_layer_keras_default_and_slide_slope(B):
+    """LeakyReLU() has Keras's slope 0.3; LeakyReLU(alpha=0.01) is the slide's, the same as
+    Activation('leaky_relu') bit for bit; a bad alpha is refused. Concept: act.leaky_relu."""
+    x = np.array([[-2.0, -0.5, 0.0, 1.5]])
+    m = Sequential([LeakyReLU(input_dim=4)], backend=B, dtype="float64")
+    assert np.array_equal(m.predict(x), np.where(x > 0, x, 0.3 * x))
+    slide = Sequential([LeakyReLU(alpha=0.01, input_dim=4)], backend=B, dtype="float64")
+    act = Sequential([Activation("leaky_relu", input_dim=4)], backend=B, dtype="float64")
+    assert np.array_equal(slide.predict(x), act.predict(x))
+    assert "alpha must be a finite number >= 0" in _error(ValueError, LeakyReLU, alpha=-1)
+
+
+def test_a_new_layer_is_one_class():
+    """The protocol's worked example (base.py's docstring) written as a test: one class, nothing registered by
+    hand; it trains (its gradient is what finite differences of evaluate give), saves and loads by name."""
+    class Scale(Layer):
+        prefix = "scale"
+        param_names = ("gamma",)
+
+        def init_params(self, input_shape, rng):
+            return (np.ones(input_shape[-1]),)
+
+        def forward(self, B, x, params, training=False, rng=None, *, logits=False):
+            (gamma,) = params
+            return x * gamma, (x, gamma)
+
+        def backward(self, B, dout, cache):
+            x, gamma = cache
+            return dout * gamma, ((dout * x).sum(axis=tuple(range(x.ndim - 1))),)
+    assert LAYERS["Scale"] is Scale
+    x, _ = _tiny()
+    y = x * np.array([2.0, -1.0, 0.5])
+    m = Sequential([Scale(input_dim=3)], seed=0, dtype="float64")
+    m.compile(loss="mse", optimizer=SGD(lr=0.5))
+    m.fit(x, y, batch_size=8, epochs=200, verbose=0)
+    assert m.param_names == ("scale_1/gamma",)
+    assert np.allclose(m.weights_by_name["scale_1/gamma"], [2.0, -1.0, 0.5], atol=1e-6)

@@ -91,7 +91,7 @@ class Progress:
         if not self.batches or self.samples is None or self._batch_size is None:
             return
         steps = -(-self.samples // self._batch_size)
-        if done < steps and done - self._last_reported < max(1, steps // 10):
+        if done < steps and done - self._last_reported < max(1, -(-steps // 10)):
             return
         self._last_reported = done
         seen = min(done * self._batch_size, self.samples)

@@ -925,7 +925,7 @@ class Sequential(Layer):
                 order = self._rng.permutation(n) if shuffle else None
                 snapshot = self._snapshot(params, training)
                 if plan:
-                    params, losses = self._fast_epochs(params, x_d, t_d, order, batch_size, eta, plan, progress)
+                    params, losses = self._fast_epochs(params, x_d, t_d, order, batch_size, eta, plan, progress, x, t)
                     training.iterations += len(sizes)
                 else:
                     params, losses = self._generic_epoch(params, training, x, t, order, batch_size, compiled, eta,
@@ -972,18 +972,23 @@ class Sequential(Layer):
         for layer, layer_params in zip(self.layers, params):
             layer._set_params(tuple(_host(B.to_host(p)) for p in layer_params))
 
-    def _fast_epochs(self, params, x_d, t_d, order, batch_size, eta, plan, progress):
+    def _fast_epochs(self, params, x_d, t_d, order, batch_size, eta, plan, progress, x, t):
         """One epoch of the fused path: one ``mlp_epoch``, or (to show progress on the simulator) a few, each on
-        a run of whole batches of the same order, which is the same sequence of updates."""
+        a run of whole batches of the epoch's order (those examples, in that order, uploaded): the same
+        sequence of updates."""
         if not progress.batches:
             return self._fast_epoch(params, x_d, t_d, order, batch_size, eta, plan)
-        n = x_d.shape[0]
+        B = self._B
+        n = x.shape[0]
         order = np.arange(n) if order is None else order
         steps = -(-n // batch_size)
         chunk = max(1, -(-steps // 10)) * batch_size
         all_losses = []
         for start in range(0, n, chunk):
-            params, losses = self._fast_epoch(params, x_d, t_d, order[start:start + chunk], batch_size, eta, plan)
+            rows = order[start:start + chunk]
+            params, losses = self._fast_epoch(params, B.to_device(np.ascontiguousarray(x[rows])),
+                                              B.to_device(np.ascontiguousarray(t[rows])), None, batch_size, eta,
+                                              plan)
             all_losses.extend(losses)
             progress.batches_done(len(all_losses), all_losses)
         return params, np.asarray(all_losses, dtype=np.float64)
