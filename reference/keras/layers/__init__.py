@@ -13,7 +13,7 @@ Every layer is importable from here too: ``from reference.keras.layers import De
 
 from .advanced_activations import PRELU_INITIAL_ALPHA, LeakyReLU, PReLU
 from .base import LAYERS, Layer
-from .core import ACTIVATION_NAMES, LEAKY_RELU_ALPHA, Activation, Dense, Maxout
+from .core import ACTIVATION_NAMES, LEAKY_RELU_ALPHA, Activation, Dense, Maxout, _glorot_uniform  # noqa: F401
 
 __all__ = ["Layer", "Dense", "Activation", "Maxout", "PReLU", "LeakyReLU", "ACTIVATION_NAMES", "LAYERS",
            "LEAKY_RELU_ALPHA", "PRELU_INITIAL_ALPHA"]

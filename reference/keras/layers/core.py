@@ -57,6 +57,20 @@ def activation_backward(B, name, da, cache):
     return dz
 
 
+def _glorot_uniform(rng, fan_in, fan_out, dtype):
+    r"""Keras's default kernel initialiser, in Keras's layout ``(fan_in, fan_out)`` (kept for earlier callers:
+    ``initializers.get('glorot_uniform')((fan_in, fan_out), rng, dtype)`` draws the same numbers).
+
+    .. math::
+
+        w \sim \mathcal U(-\ell, \ell), \qquad \ell = \sqrt{6 / (\text{fan-in} + \text{fan-out})}
+
+    (Glorot and Bengio 2010). Drawn in float64 from ``rng``, then cast.
+    """
+    limit = np.sqrt(6.0 / (fan_in + fan_out))
+    return rng.uniform(-limit, limit, size=(fan_in, fan_out)).astype(dtype)
+
+
 def _initializer(where, kernel_initializer, init, default):
     if kernel_initializer is not None and init is not None:
         raise TypeError(f"{where}: give kernel_initializer (Keras 2) or init (Keras 1), not both; got "
