@@ -130,14 +130,17 @@ def _early_stopping_step(state, epoch, current, patience, min_delta, mode, basel
 
     Keras's rule: the count ``wait`` grows by one each epoch; an improvement on the best
     value so far (by more than ``min_delta``) records the new best and, if it also beats
-    ``baseline`` (when given), sets ``wait`` back to 0; otherwise training stops once
-    ``wait >= patience``, but never at epoch 0.
+    ``baseline`` (when one is given), sets ``wait`` back to 0. An epoch that did not set
+    the count back stops training once ``wait >= patience``, but never epoch 0. (So a
+    model that keeps improving yet never beats ``baseline`` stops after ``patience``
+    epochs, as Keras documents; an epoch that resets the count never stops training,
+    whatever ``patience``.)
     """
     wait, best, best_epoch = state.wait + 1, state.best, state.best_epoch
     if _improves(current, best, min_delta, mode):
+        best, best_epoch = current, epoch
         if baseline is None or _improves(current, baseline, min_delta, mode):
-            wait = 0
-        return _StopState(wait, current, epoch), False
+            return _StopState(0, best, best_epoch), False
     return _StopState(wait, best, best_epoch), bool(wait >= patience and epoch > 0)
 
 
@@ -171,7 +174,7 @@ def _early_stopping(val_losses, patience=0, min_delta=0.0, mode="min", baseline=
     (:math:`v_e < v^\ast - \delta` for ``mode='min'``, :math:`v_e > v^\ast + \delta` for
     ``'max'``). Each epoch adds one to a count that an improvement resets to 0 (if it
     also beats ``baseline``, when one is given); training stops after the first epoch
-    ``e > 0`` that does not improve and leaves the count ``>= patience``.
+    ``e > 0`` that does not reset the count and leaves it ``>= patience``.
 
     Parameters
     ----------
