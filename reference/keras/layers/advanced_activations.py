@@ -23,7 +23,7 @@ LEAKY_RELU_LAYER_ALPHA = 0.3
 
 def _flat(x):
     """``(N, ...)`` as ``(N, prod(...))``."""
-    return x if len(x.shape) == 2 else x.reshape(x.shape[0], math.prod(x.shape[1:]))
+    return x if len(x.shape) == 2 else x.reshape((x.shape[0], math.prod(x.shape[1:])))
 
 
 class PReLU(Layer):

@@ -396,7 +396,8 @@ def rows(shape):
 
 def as_matrix(x):
     """``x`` as a 2-D ``(rows, last axis)`` array (itself if 2-D): how a last-axis layer meets a primitive."""
-    return x if len(x.shape) == 2 else x.reshape(rows(x.shape), x.shape[-1])
+    shape = tuple(x.shape)                     # a plain tuple: device arrays' shapes refuse negative indices
+    return x if len(shape) == 2 else x.reshape((rows(shape), shape[-1]))
 
 
 def as_shape(a, shape):
