@@ -1209,6 +1209,8 @@ def test_trainable_false_freezes_the_parameters_and_their_state(B):
     before = m.weights_by_name
     state_before = [[(s.m.copy_to_host() if hasattr(s.m, "copy_to_host") else np.array(s.m), s.t) for s in layer]
                     for layer in m._training.states]
+    named = m.optimizer_state_by_name
+    assert list(named) == list(m.param_names) and named["dense_1/bias"] is m._training.states[1][1]
     m.layers[0].layers[0].trainable = False                          # the inner Dense
     assert m.count_trainable_params() == 4 + 15
     m.fit(x, labels, batch_size=4, epochs=2, verbose=0)
@@ -1233,6 +1235,10 @@ def test_trainable_false_freezes_the_parameters_and_their_state(B):
     assert h.params["path"] == "generic"
     with pytest.raises(TypeError, match="trainable must be True or False"):
         plain.layers[0].trainable = "no"
+    with pytest.raises(AttributeError, match="Dense has no attribute 'trainble': setting it would change nothing"):
+        plain.layers[0].trainble = False                              # a typo is refused, not ignored
+    with pytest.raises(AttributeError, match="Sequential has no attribute 'trainble'"):
+        plain.trainble = False
 
 
 def test_named_save_load_roundtrip_resumes_exactly(B, tmp_path):

@@ -90,7 +90,7 @@ from . import optimizers
 from ._progress import Progress, format_logs
 from .callbacks import CallbackList, History
 from .layers import Activation, Dense, Layer
-from .layers.base import batch_shape, declared_input_shape, example_shape, format_shape
+from .layers.base import batch_shape, example_shape, format_shape
 
 #: The losses ``compile`` accepts by name (their aliases too; see :mod:`reference.keras.losses`).
 LOSS_NAMES = losses_module.names()
@@ -1072,6 +1072,14 @@ class Sequential(Layer):
 
     def weight_shapes(self):
         return [s for layer in self.layers for s in layer.weight_shapes()]
+
+    @property
+    def optimizer_state_by_name(self):
+        """``{"dense_1/kernel": state, ...}``: the optimizer's state of every parameter by its name (the rule's
+        state tuples of the backend's arrays, in the primitives' layout), ``{}`` before the first ``fit``."""
+        if self._training is None:
+            return {}
+        return dict(zip(self.param_names, (s for layer in self._training.states for s in layer)))
 
     def set_weights(self, weights):
         """Replace weights: all of them as a list (Keras's layout, the order of :meth:`get_weights`), or some or all

@@ -87,6 +87,7 @@ host backends only; a layer meant for every backend calls primitives.)
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 
@@ -161,6 +162,21 @@ def _flag(where, name, value):
     return bool(value)
 
 
+def _constructing(init):
+    """``init`` wrapped so that the layer counts as constructed once the outermost ``__init__`` returns."""
+    @functools.wraps(init)
+    def wrapped(self, *args, **kwargs):
+        depth = self.__dict__.get("_init_depth", 0)
+        object.__setattr__(self, "_init_depth", depth + 1)
+        try:
+            init(self, *args, **kwargs)
+        finally:
+            object.__setattr__(self, "_init_depth", depth)
+        if depth == 0:
+            object.__setattr__(self, "_constructed", True)
+    return wrapped
+
+
 class Layer:
     """The base of every layer: a name, a declared input shape, ``trainable``, and the parameters.
 
@@ -191,6 +207,18 @@ class Layer:
         super().__init_subclass__(**kwargs)
         if not cls.__name__.startswith("_"):
             LAYERS[cls.__name__] = cls
+        init = cls.__dict__.get("__init__")
+        if init is not None:
+            cls.__init__ = _constructing(init)
+
+    def __setattr__(self, name, value):
+        # After construction, a public attribute the layer does not have is refused rather than silently
+        # ignored (``layer.trainble = False`` would freeze nothing).
+        if (not name.startswith("_") and self.__dict__.get("_constructed", False)
+                and name not in self.__dict__ and not hasattr(type(self), name)):
+            raise AttributeError(f"{type(self).__name__} has no attribute {name!r}: setting it would change "
+                                 f"nothing (a typo? 'trainable' freezes a layer)")
+        object.__setattr__(self, name, value)
 
     def __init__(self, *, input_shape=None, input_dim=None, batch_input_shape=None, name=None, trainable=True):
         where = type(self).__name__

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import initializers
-from .base import Layer, _positive_int, as_matrix, as_shape, format_shape
+from .base import Layer, _positive_int, as_matrix, as_shape
 
 #: The names ``Activation(...)`` and ``Dense(activation=...)`` accept.
 ACTIVATION_NAMES = ("sigmoid", "relu", "softmax", "linear", "leaky_relu", "tanh")
