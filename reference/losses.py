@@ -230,3 +230,57 @@ def softmax_cross_entropy(z, y_hat, reduction="mean"):
     dL_dz = (y * s - y_hat) / N
     L = _reduce(l_n, reduction)
     return z.dtype.type(L), dL_dz.astype(z.dtype, copy=False)
+
+
+def sigmoid_cross_entropy(z, y_hat, reduction="mean"):
+    r"""A sigmoid output and binary cross entropy in one stable step, from the scores (logits) ``z``.
+
+    Each entry is a two-class problem with probability :math:`y = \sigma(z) = 1/(1 + e^{-z})` of
+    class 1 and target :math:`\hat y \in [0, 1]`:
+
+    .. math::
+
+        l = -\hat y \ln \sigma(z) - (1 - \hat y) \ln\big(1 - \sigma(z)\big)
+          = \max(z, 0) - z\,\hat y + \ln\big(1 + e^{-|z|}\big)
+
+    The right-hand form (the softplus :math:`\ln(1 + e^{z}) - z\hat y`, rewritten around
+    :math:`|z|`) takes the exponential of :math:`-|z| \le 0` only, so nothing overflows, and
+    never the logarithm of a probability rounded to 0 or 1: at :math:`z = -200` with
+    :math:`\hat y = 1` it gives :math:`200 + \ln(1 + e^{-200})`, where
+    :math:`-\ln \sigma(z)` on the rounded sigmoid is ``inf``. The gradient with respect to the
+    scores is the sigmoid's twin of the softmax's :math:`y - \hat y`:
+
+    .. math::
+
+        \frac{\partial L}{\partial z} = \frac{\sigma(z) - \hat y}{M}
+
+    with :math:`M = NK` for ``"mean"`` (the mean over every entry, as Keras's
+    ``binary_crossentropy``) and :math:`M = 1` for ``"sum"``. :math:`\sigma(z)` is taken in its
+    stable form, :math:`1/(1 + e^{-|z|})` for :math:`z \ge 0` and
+    :math:`e^{-|z|}/(1 + e^{-|z|})` below.
+
+    Concept: loss.cross_entropy, act.sigmoid
+
+    Slides: 003 "Choosing Proper Loss" (cross entropy on the outputs); 003 "Output Layer"
+    (a sigmoid per output for independent yes/no answers).
+
+    Parameters
+    ----------
+    z : ndarray (N, K), float32 or float64 — the scores, before the sigmoid
+    y_hat : ndarray (N, K), ``z``'s dtype — the targets, in [0, 1] (0 or 1 for hard labels)
+    reduction : {"mean", "sum"}
+
+    Returns
+    -------
+    L : scalar of ``z``'s dtype
+    dL_dz : ndarray (N, K)
+    """
+    z, y_hat = _check.arrays("sigmoid_cross_entropy", z=(z, "N, K"), y_hat=(y_hat, "N, K"))
+    _check.choice("sigmoid_cross_entropy", "reduction", reduction, REDUCTIONS)
+    M = z.size if reduction == "mean" else 1
+    e = np.exp(-np.abs(z))                                   # in (0, 1]: never overflows
+    l = np.maximum(z, 0) - z * y_hat + np.log1p(e)           # the stable softplus form
+    y = np.where(z >= 0, 1 / (1 + e), e / (1 + e))           # the stable sigmoid
+    dL_dz = (y - y_hat) / M
+    L = l.sum() / M
+    return z.dtype.type(L), dL_dz.astype(z.dtype, copy=False)

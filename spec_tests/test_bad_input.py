@@ -474,6 +474,12 @@ def test_softmax_cross_entropy_bad_input(B, R, args, kwargs, prefix):
     assert_same_error(B, R, "softmax_cross_entropy", args, kwargs, prefix)
 
 
+@_ce_cases("z")
+def test_sigmoid_cross_entropy_bad_input(B, R, args, kwargs, prefix):
+    """sigmoid_cross_entropy rejects ranks other than (N, K), mismatched targets, mixed or int dtypes, bad reduction."""
+    assert_same_error(B, R, "sigmoid_cross_entropy", args, kwargs, prefix)
+
+
 @cases(
     ("a-rank", lambda X_: (Y, W, 0.0), {}, "a must be (N, K); got (3,)"),
     ("w-length", lambda X_: (X, np.ones(3), 0.0), {}, "w must be (K,) = (2,) (K = 2 from a); got (3,)"),

@@ -308,7 +308,10 @@ def test_dense_keras1_and_keras2_spellings_agree():
     assert all(np.array_equal(a, b) for a, b in zip(k1.get_weights(), k2.get_weights()))
     h1 = k1.fit(x, labels, batch_size=3, nb_epoch=2, verbose=0)
     h2 = k2.fit(x, labels, batch_size=3, epochs=2, verbose=0)
-    assert h1.history == h2.history and h1.params["path"] == h2.params["path"] == "fast"
+    # Keras 1's metric name 'acc' is logged under Keras 1's key 'acc' (Keras 2's 'accuracy' under 'accuracy')
+    assert set(h1.history) == {"loss", "acc"} and set(h2.history) == {"loss", "accuracy"}
+    assert h1.history["loss"] == h2.history["loss"] and h1.history["acc"] == h2.history["accuracy"]
+    assert h1.params["path"] == h2.params["path"] == "fast"
     assert all(np.array_equal(a, b) for a, b in zip(k1.get_weights(), k2.get_weights()))
     assert SGD().learning_rate == 0.01 and SGD(lr=0.3).lr == 0.3
 
@@ -409,7 +412,8 @@ def test_fit_validation_split_takes_the_last_fraction():
 
 
 def test_fit_verbose_output(capsys, monkeypatch):
-    """verbose=0 prints nothing; verbose=1 and 2 print one Keras-style line per epoch to stdout; on a terminal
+    """verbose=0 prints nothing; verbose=1 and 2 print one Keras-style line per epoch to stdout (verbose=1 after
+    Keras's "Train on N samples, validate on M samples"); on a terminal
     verbose=1 adds a progress bar over the epochs (redrawn with \\r), verbose=2 does not."""
     x, labels = _tiny()
     m = _tiny_model("reference")
@@ -421,6 +425,8 @@ def test_fit_verbose_output(capsys, monkeypatch):
         m.fit(x, labels, epochs=3, verbose=verbose, validation_split=0.25)
         out, err = capsys.readouterr()
         lines = out.splitlines()
+        if verbose == 1:                      # Keras's first line, at verbose=1 only
+            assert lines.pop(0) == "Train on 6 samples, validate on 2 samples"
         assert err == "" and len(lines) == 3
         assert all(re.fullmatch(line.format(e + 1), text) for e, text in enumerate(lines)), lines
 
@@ -886,7 +892,8 @@ def test_saved_optimizer_state_file_layout(tmp_path):
     m.save(path)
     with np.load(path, allow_pickle=False) as f:
         config = json.loads(str(f["config"]))
-        assert config["version"] == 2
+        assert config["version"] == 3
+        assert config["weight_names"] == ["dense_1/kernel", "dense_1/bias", "dense_2/kernel", "dense_2/bias"]
         assert config["compile"]["optimizer"] == {"name": "adam", "learning_rate": 0.01, "beta_1": 0.9,
                                                   "beta_2": 0.999, "epsilon": 1e-8, "decay": 0.5}
         state = config["optimizer_state"]
@@ -1043,3 +1050,557 @@ def test_slide_compile_lines_sgd_and_adam(B):
         assert history.params["path"] == ("fast" if which == "sgd" else "generic")
         scores[which] = model.evaluate(x_test, y_test, verbose=0)[1]
     assert scores["sgd"] > 0.6 and scores["adam"] > 0.6, scores
+
+
+# -- files of earlier formats --------------------------------------------------------------------------------
+_DATA = os.path.join(os.path.dirname(__file__), "data")
+
+
+def test_old_saved_files_load_and_predict_the_same(B):
+    """Files saved by earlier versions of the format (spec_tests/data, written by the code of their time) still
+    load on every backend and predict what that code predicted; the version-2 file carries its optimizer state
+    and Generator, so one more epoch of fit reproduces the then-computed weights, and the version-1 file loads
+    with a fresh optimizer state. (Bit-exact on the reference, which wrote them; within float64 rounding of a
+    few hundred operations elsewhere, 1e-12.) Concept: model.dense."""
+    with np.load(os.path.join(_DATA, "keras_v1_v2_expected.npz")) as f:
+        want = {k: f[k] for k in f.files}
+    exact = B.name == "reference"
+    for version in (1, 2):
+        m = load_model(os.path.join(_DATA, f"keras_v{version}.npz"), backend=B)
+        got = m.predict(want["x"])
+        assert np.array_equal(got, want["predict"]) if exact else np.allclose(got, want["predict"], rtol=1e-12,
+                                                                              atol=1e-14)
+        assert m.optimizer.get_config()["name"] == "adam"
+        assert (m._training is None) == (version == 1)
+        if version == 2:
+            m.fit(want["x"], want["labels"], batch_size=3, epochs=1, verbose=0)
+            for key, value in (("resumed_predict", m.predict(want["x"])), ("resumed_weights_0", m.get_weights()[0])):
+                assert np.array_equal(value, want[key]) if exact else np.allclose(value, want[key], rtol=1e-10,
+                                                                                  atol=1e-12)
+
+
+# == the layer protocol: shapes, named parameters, models in models, trainable ===========================
+from reference.keras import callbacks as keras_callbacks  # noqa: E402
+from reference.keras import losses as keras_losses  # noqa: E402
+from reference.keras import objectives  # noqa: E402
+from reference.keras.layers import LeakyReLU  # noqa: E402
+from reference.keras.layers.base import LAYERS, Layer  # noqa: E402
+
+
+def test_keras1_module_paths_and_flat_imports():
+    """Each object is at Keras 1's module path as well as in the flat namespace: layers.core, layers.advanced_
+    activations, objectives (the registry's losses), models.History (the callbacks' History)."""
+    from reference.keras.layers.advanced_activations import LeakyReLU as L2, PReLU as P2
+    from reference.keras.layers.core import Activation as A2, Dense as D2, Maxout as M2
+    from reference.keras.models import History as H2
+
+    assert (D2, A2, M2, P2, L2) == (Dense, Activation, Maxout, PReLU, LeakyReLU)
+    assert H2 is keras_callbacks.History
+    assert objectives.binary_crossentropy is keras_losses.get("binary_crossentropy")
+    assert objectives.mean_squared_error is objectives.mse is keras_losses.get("mse")
+    assert {"Dense", "Activation", "Maxout", "PReLU", "LeakyReLU", "Sequential"} <= set(LAYERS)
+
+
+def test_shapes_without_the_batch_axis_and_summary_table(capsys):
+    """Layers are built from one example's shape: Dense maps the last axis, (T, D) -> (T, units); the output
+    shapes print as Keras's (None, T, units); input_shape=, input_dim= and batch_input_shape= agree; summary
+    counts trainable and non-trainable parameters apart (a frozen layer's in the second)."""
+    m = Sequential(seed=0, dtype="float64")
+    m.add(Dense(4, input_shape=(5, 3), activation="tanh")); m.add(PReLU()); m.add(Maxout(2, k=3))
+    m.add(Dense(2)); m.add(Activation("softmax"))
+    assert [layer.output_shape for layer in m.layers] == [(None, 5, 4), (None, 5, 4), (None, 5, 2), (None, 5, 2),
+                                                          (None, 5, 2)]
+    assert m.layers[0].input_shape == (None, 5, 3) and m.input_dim is None and m.built_shape == (5, 3)
+    assert [w.shape for w in m.get_weights()] == [(3, 4), (4,), (5, 4), (4, 6), (6,), (2, 2), (2,)]
+    m.layers[1].trainable = False
+    m.summary()
+    out = capsys.readouterr().out
+    rows = re.findall(r"^(\w+) \((\w+)\)\s+(\(None[^)]*\))\s+(\d+)\s*$", out, re.M)
+    assert rows == [("dense_1", "Dense", "(None, 5, 4)", "16"), ("p_re_lu_1", "PReLU", "(None, 5, 4)", "20"),
+                    ("maxout_1", "Maxout", "(None, 5, 2)", "30"), ("dense_2", "Dense", "(None, 5, 2)", "6"),
+                    ("activation_1", "Activation", "(None, 5, 2)", "0")]
+    assert "Total params: 72" in out and "Trainable params: 52" in out and "Non-trainable params: 20" in out
+    spellings = [Dense(2, input_dim=3), Dense(2, input_shape=(3,)), Dense(2, batch_input_shape=(None, 3)),
+                 Dense(2, input_dim=3, batch_input_shape=[None, 3])]
+    assert all(layer.declared_shape == (3,) for layer in spellings)
+    assert "disagree" in _error(ValueError, Dense, 2, input_dim=3, input_shape=(4,))
+    assert "batch_input_shape must be" in _error(ValueError, Dense, 2, batch_input_shape=(3,))
+    built = Sequential(seed=0)
+    built.add(Dense(3)); built.build((None, 2, 7))
+    assert built.layers[0].output_shape == (None, 2, 3)
+    assert "input_shape must be D or (None, D)" in _error(ValueError, Sequential([Dense(2)]).build, (2, 7))
+
+
+def test_dense_on_sequences_is_the_dense_of_each_step(B):
+    """Dense on (N, T, D) applies the same kernel to each of the T vectors: predict equals the per-step 2-D
+    predictions stacked, and one fit step equals training the 2-D model on the N*T rows (whose mean loss
+    over all rows is the same loss): the same weights within float64 rounding of a few hundred operations
+    (1e-12). Concept: model.dense."""
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(4, 3, 2))
+    y = rng.normal(size=(4, 3, 2))
+    seq = Sequential(backend=B, seed=2, dtype="float64")
+    seq.add(Dense(5, input_shape=(3, 2), activation="tanh")); seq.add(Dense(2))
+    flat = Sequential(backend=B, seed=2, dtype="float64")
+    flat.add(Dense(5, input_dim=2, activation="tanh")); flat.add(Dense(2))
+    assert all(np.array_equal(a, b) for a, b in zip(seq.get_weights(), flat.get_weights()))
+    got = seq.predict(x)
+    assert got.shape == (4, 3, 2)
+    for step in range(3):
+        assert np.allclose(got[:, step], flat.predict(x[:, step]), rtol=1e-12, atol=1e-14)
+    for model in (seq, flat):
+        model.compile(loss="mse", optimizer=SGD(lr=0.1))
+    hs = seq.fit(x, y, batch_size=4, epochs=1, verbose=0, shuffle=False)
+    hf = flat.fit(x.reshape(12, 2), y.reshape(12, 2), batch_size=12, epochs=1, verbose=0, shuffle=False)
+    assert hs.params["path"] == "generic" and hf.params["path"] == "fast"
+    assert hs.history["loss"][0] == pytest.approx(hf.history["loss"][0], rel=1e-12)
+    for a, b in zip(seq.get_weights(), flat.get_weights()):
+        assert np.allclose(a, b, rtol=1e-12, atol=1e-13)
+
+
+def _nested(B, seed=3, dtype="float64"):
+    """A model holding a model: [sequential_1 [dense_1 (tanh), p_re_lu_1], dense_1, activation_1]; the inner
+    model has no input shape of its own, so the outer one draws its weights from its own seed at build."""
+    inner = Sequential(dtype=dtype)
+    inner.add(Dense(4, activation="tanh")); inner.add(PReLU())
+    outer = Sequential(backend=B, seed=seed, dtype=dtype)
+    outer.add(inner); outer.add(Dense(3)); outer.add(Activation("softmax"))
+    outer.build((None, 3))
+    return outer
+
+
+def test_model_inside_a_model_is_a_layer(B):
+    """A Sequential added to a Sequential is one layer: its parameters are named through it
+    (sequential_1/dense_1/kernel), the whole trains, predicts and counts exactly as the same layers added flat
+    (same seed, so the same initial weights; bit for bit on every backend, since the same primitives run in
+    the same order), and a model cannot contain itself."""
+    x, labels = _tiny()
+    nested = _nested(B)
+    flat = Sequential(backend=B, seed=3, dtype="float64")
+    flat.add(Dense(4, input_dim=3, activation="tanh")); flat.add(PReLU()); flat.add(Dense(3))
+    flat.add(Activation("softmax"))
+    assert nested.param_names == ("sequential_1/dense_1/kernel", "sequential_1/dense_1/bias",
+                                  "sequential_1/p_re_lu_1/alpha", "dense_1/kernel", "dense_1/bias")
+    assert list(nested.weights_by_name) == list(nested.param_names)
+    assert all(np.array_equal(a, b) for a, b in zip(nested.get_weights(), flat.get_weights()))
+    assert nested.count_params() == flat.count_params() == 16 + 4 + 15
+    assert nested.layers[0].output_shape == (None, 4)
+    for m in (nested, flat):
+        m.compile(loss="categorical_crossentropy", optimizer=Adam(lr=0.05), metrics=["accuracy"])
+    hn = nested.fit(x, labels, batch_size=3, epochs=2, verbose=0)
+    hf = flat.fit(x, labels, batch_size=3, epochs=2, verbose=0)
+    assert hn.history == hf.history
+    assert all(np.array_equal(a, b) for a, b in zip(nested.get_weights(), flat.get_weights()))
+    assert np.array_equal(nested.predict(x), flat.predict(x))
+    assert "cannot contain itself" in _error(ValueError, nested.layers[0].add, nested)
+    twice = Sequential(backend=B)
+    twice.add(Dense(2, input_dim=2, name="a"))
+    assert "the name 'a' is taken" in _error(ValueError, twice.add, Dense(2, name="a"))
+
+
+def test_trainable_false_freezes_the_parameters_and_their_state(B):
+    """layer.trainable = False: fit leaves its parameters bit for bit and their optimizer state (Adam's m, v, t)
+    unchanged, while the others train; the fast path is left for the generic one; setting trainable on a
+    model freezes every layer in it; setting it back trains again. Concept: optim.adam."""
+    x, labels = _tiny()
+    m = _nested(B)
+    m.compile(loss="categorical_crossentropy", optimizer=Adam(lr=0.05))
+    m.fit(x, labels, batch_size=4, epochs=1, verbose=0)               # the state is non-zero now
+    before = m.weights_by_name
+    state_before = [[(s.m.copy_to_host() if hasattr(s.m, "copy_to_host") else np.array(s.m), s.t) for s in layer]
+                    for layer in m._training.states]
+    named = m.optimizer_state_by_name
+    assert list(named) == list(m.param_names) and named["dense_1/bias"] is m._training.states[1][1]
+    m.layers[0].layers[0].trainable = False                          # the inner Dense
+    assert m.count_trainable_params() == 4 + 15
+    m.fit(x, labels, batch_size=4, epochs=2, verbose=0)
+    after = m.weights_by_name
+    for name in before:
+        frozen = name.startswith("sequential_1/dense_1/")
+        assert np.array_equal(before[name], after[name]) == frozen, name
+    for i, (old, new) in enumerate(zip(state_before[0][:2], m._training.states[0][:2])):
+        assert new.t == old[1] and np.array_equal(np.asarray(B.to_host(new.m)), old[0]), i
+    assert m._training.states[0][2].t == state_before[0][2][1] + 4
+    m.trainable = False
+    assert not any(m.trainable_mask) and m.count_trainable_params() == 0 and not m.layers[2].trainable
+    frozen_all = m.get_weights()
+    m.fit(x, labels, batch_size=4, epochs=1, verbose=0)
+    assert all(np.array_equal(a, b) for a, b in zip(frozen_all, m.get_weights()))
+    m.trainable = True
+    m.fit(x, labels, batch_size=4, epochs=1, verbose=0)
+    assert not np.array_equal(frozen_all[0], m.get_weights()[0])
+    plain = _tiny_model(B)
+    plain.layers[2].trainable = False
+    h = plain.fit(x, labels, batch_size=4, epochs=1, verbose=0)
+    assert h.params["path"] == "generic"
+    with pytest.raises(TypeError, match="trainable must be True or False"):
+        plain.layers[0].trainable = "no"
+    with pytest.raises(AttributeError, match="Dense has no attribute 'trainble': setting it would change nothing"):
+        plain.layers[0].trainble = False                              # a typo is refused, not ignored
+    with pytest.raises(AttributeError, match="Sequential has no attribute 'trainble'"):
+        plain.trainble = False
+
+
+def test_named_save_load_roundtrip_resumes_exactly(B, tmp_path):
+    """Version 3 saves every weight with its name and loads by name: a nested model with a frozen layer and an
+    Adam state comes back with the same names, weights, trainable flags and optimizer state, and one more
+    epoch after loading equals one more epoch without the save, bit for bit. set_weights takes a dict by
+    name (some or all); an unknown name is refused. Concept: model.dense, optim.adam."""
+    x, labels = _tiny()
+    m = _nested(B)
+    m.layers[1].trainable = False
+    m.compile(loss="categorical_crossentropy", optimizer=Adam(lr=0.05), metrics=["acc"])
+    m.fit(x, labels, batch_size=3, epochs=1, verbose=0)
+    m.save(tmp_path / "m.npz")
+    with np.load(tmp_path / "m.npz", allow_pickle=False) as f:
+        config = json.loads(str(f["config"]))
+    assert config["version"] == 3 and config["weight_names"] == list(m.param_names)
+    loaded = load_model(tmp_path / "m.npz", backend=B)
+    assert loaded.param_names == m.param_names and loaded.trainable_mask == m.trainable_mask
+    assert all(np.array_equal(a, b) for a, b in zip(loaded.get_weights(), m.get_weights()))
+    assert loaded.metrics_names == ["loss", "acc"]
+    h1 = m.fit(x, labels, batch_size=3, epochs=1, verbose=0)
+    h2 = loaded.fit(x, labels, batch_size=3, epochs=1, verbose=0)
+    assert h1.history == h2.history and set(h1.history) == {"loss", "acc"}
+    assert all(np.array_equal(a, b) for a, b in zip(loaded.get_weights(), m.get_weights()))
+    kernel = np.full((3, 4), 0.5)
+    loaded.set_weights({"sequential_1/dense_1/kernel": kernel})
+    assert np.array_equal(loaded.weights_by_name["sequential_1/dense_1/kernel"], kernel)
+    assert np.array_equal(loaded.weights_by_name["dense_1/bias"], m.weights_by_name["dense_1/bias"])
+    assert "no weight named 'dense_9/kernel'" in _error(ValueError, loaded.set_weights, {"dense_9/kernel": kernel})
+    assert loaded.layers[1].weights_by_name.keys() == {"kernel", "bias"}
+
+
+def test_save_into_a_missing_directory_names_it(B, tmp_path):
+    """save into a directory that does not exist raises FileNotFoundError naming that directory (not a
+    temporary file), and writes nothing."""
+    m = _tiny_model(B)
+    target = tmp_path / "no" / "such" / "m.npz"
+    msg = _error(FileNotFoundError, m.save, target)
+    assert f"the directory '{tmp_path / 'no' / 'such'}' does not exist" in msg and ".tmp" not in msg
+    assert os.listdir(tmp_path) == []
+
+
+# == losses: the registry, binary cross entropy ==========================================================
+def test_loss_registry_is_open():
+    """compile takes any registered loss by name, alias or object; register() adds one (a name taken is
+    refused); an unknown name lists the registered ones; the Keras 1 objectives are the same objects."""
+    class Halved(keras_losses.Loss):
+        name = "halved_mse_for_test"
+
+        def __call__(self, B, out, t, logits):
+            L, d = B.mse(out, t)
+            return L / 2, d / 2
+    if "halved_mse_for_test" not in keras_losses.all_names():
+        keras_losses.register(Halved())
+    x, _ = _tiny()
+    y = np.tanh(x)
+    runs = []
+    for loss in ("halved_mse_for_test", "mse", objectives.mean_squared_error):
+        m = Sequential(seed=1, dtype="float64")
+        m.add(Dense(3, input_dim=3))
+        m.compile(loss=loss, optimizer=SGD(lr=0.2 if loss != "halved_mse_for_test" else 0.4))
+        runs.append((m.fit(x, y, batch_size=4, epochs=2, verbose=0, shuffle=False).history["loss"], m.get_weights()))
+    (lh, wh), (lm, wm), (lo, wo) = runs
+    assert lm == lo and all(np.array_equal(a, b) for a, b in zip(wm, wo))
+    assert np.allclose(np.array(lh) * 2, lm, rtol=1e-15) and all(np.allclose(a, b, rtol=1e-13) for a, b in zip(wh, wm))
+    with pytest.raises(ValueError, match="taken"):
+        keras_losses.register(Halved())
+    msg = _error(ValueError, m.compile, loss="hinge")
+    assert "'binary_crossentropy'" in msg and "'halved_mse_for_test'" in msg
+
+
+def test_binary_crossentropy_is_fused_and_exact_at_large_logits(B, R):
+    """binary_crossentropy pairs with a sigmoid output: fit and evaluate report the stable softplus form
+    computed from the scores, finite and exact where the sigmoid's probabilities round to 0 or 1 (scores of
+    +-60 in float32, where ln(1 - sigma) on the rounded probability is -inf); accuracy is per output; a model
+    not ending in a sigmoid is refused; the generic path's weights match the reference's (float64, 1e-12).
+    Concept: loss.cross_entropy, act.sigmoid."""
+    x = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0], [-1.0, 0.5]])
+    y = np.array([[1, 0, 1], [0, 1, 1], [1, 1, 0], [0, 0, 0]])
+    m = Sequential(backend=B, seed=0, dtype="float32")
+    m.add(Dense(3, input_dim=2, activation="sigmoid"))
+    m.compile(loss="binary_crossentropy", optimizer=SGD(lr=0.1), metrics=["accuracy"])
+    kernel = np.array([[60.0, -60.0, 60.0], [-60.0, 60.0, 60.0]])
+    m.set_weights([kernel, np.zeros(3)])
+    z = (x @ kernel).astype(np.float32)
+    want, _ = R.sigmoid_cross_entropy(z, y.astype(np.float32))
+    loss, accuracy = m.evaluate(x, y, verbose=0)
+    assert np.isfinite(loss) and loss == pytest.approx(float(want), rel=1e-6)
+    p = m.predict(x)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        plain = -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
+    assert not np.isfinite(plain)                               # the plain form on the rounded probabilities
+    assert accuracy == np.mean((p > 0.5) == (y > 0.5)) and 0 < accuracy < 1
+    h = m.fit(x, y, batch_size=4, epochs=1, verbose=0, shuffle=False)
+    assert h.params["path"] == "generic" and np.isfinite(h.history["loss"][0])
+    assert h.history["loss"][0] == pytest.approx(float(want), rel=1e-6)
+    bad = Sequential(backend=B, seed=0)
+    bad.add(Dense(3, input_dim=2, activation="softmax"))
+    assert "needs 'sigmoid' outputs" in _error(ValueError, bad.compile, loss="binary_crossentropy")
+    results = []
+    for backend in (B, R):
+        w = Sequential(backend=backend, seed=4, dtype="float64")
+        w.add(Dense(4, input_dim=2, activation="relu")); w.add(Dense(3)); w.add(Activation("sigmoid"))
+        w.compile(loss="binary_crossentropy", optimizer=Adam(lr=0.05))
+        results.append((w.fit(x, y, batch_size=2, epochs=2, verbose=0).history["loss"], w.get_weights()))
+    assert np.allclose(results[0][0], results[1][0], rtol=1e-12)
+    assert all(np.allclose(a, b, rtol=1e-12, atol=1e-12) for a, b in zip(results[0][1], results[1][1]))
+
+
+# == callbacks in fit ===================================================================================
+class _Recorder(keras_callbacks.Callback):
+    """Records every hook call (name, index, a copy of the logs)."""
+
+    def __init__(self, batches=True):
+        super().__init__()
+        self.calls = []
+        if not batches:                                   # only the epoch hooks: fit may stay fused
+            self.on_batch_begin = keras_callbacks.Callback.on_batch_begin.__get__(self)
+            self.on_batch_end = keras_callbacks.Callback.on_batch_end.__get__(self)
+
+    def on_train_begin(self, logs=None):
+        self.calls.append(("train_begin", None, dict(logs or {})))
+
+    def on_train_end(self, logs=None):
+        self.calls.append(("train_end", None, dict(logs or {})))
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.calls.append(("epoch_begin", epoch, dict(logs or {})))
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.calls.append(("epoch_end", epoch, dict(logs or {})))
+
+    def on_batch_begin(self, batch, logs=None):
+        self.calls.append(("batch_begin", batch, dict(logs or {})))
+
+    def on_batch_end(self, batch, logs=None):
+        self.calls.append(("batch_end", batch, dict(logs or {})))
+
+
+class _EpochsOnly(keras_callbacks.Callback):
+    def __init__(self):
+        super().__init__()
+        self.seen = []
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.seen.append((epoch, self.model.get_weights()[0].copy(), dict(logs)))
+
+
+def test_callbacks_hooks_in_order_and_fast_equals_generic(B):
+    """fit calls on_train_begin, then per epoch on_epoch_begin, on_batch_begin/end per mini-batch (with its size
+    and loss), on_epoch_end with the epoch's logs, then on_train_end; it returns the History, whose params name
+    the run. A callback that wants batches moves fit to the generic path, one that does not keeps the fused
+    one; the two give the same weights and losses within the replayed bound of mlp_epoch (the fast/generic
+    comparison where both apply). During on_epoch_end the model's weights are the epoch's. Concept: batch.epoch."""
+    x, labels = _tiny()
+    recorder, watcher = _Recorder(), _EpochsOnly()
+    m = _tiny_model(B, metrics=())
+    start = [w.copy() for w in m.get_weights()]
+    h = m.fit(x, labels, batch_size=5, epochs=2, verbose=0, shuffle=False, callbacks=[recorder])
+    assert isinstance(h, keras_callbacks.History) and h.params["path"] == "generic" and h.model is m
+    names = [(c[0], c[1]) for c in recorder.calls]
+    epoch = lambda e: [("epoch_begin", e), ("batch_begin", 0), ("batch_end", 0), ("batch_begin", 1),  # noqa: E731
+                       ("batch_end", 1), ("epoch_end", e)]
+    assert names == [("train_begin", None)] + epoch(0) + epoch(1) + [("train_end", None)]
+    batch_ends = [c[2] for c in recorder.calls if c[0] == "batch_end"]
+    assert [b["size"] for b in batch_ends] == [5, 3, 5, 3]
+    epoch_ends = [c[2] for c in recorder.calls if c[0] == "epoch_end"]
+    assert [e["loss"] for e in epoch_ends] == h.history["loss"]
+    assert epoch_ends[0]["loss"] == pytest.approx((5 * batch_ends[0]["loss"] + 3 * batch_ends[1]["loss"]) / 8,
+                                                  rel=1e-15)
+    fused = _tiny_model(B, metrics=())
+    hf = fused.fit(x, labels, batch_size=5, epochs=2, verbose=0, shuffle=False, callbacks=[watcher])
+    assert hf.params["path"] == "fast"
+    assert np.array_equal(watcher.seen[-1][1], fused.get_weights()[0])
+    assert not np.array_equal(watcher.seen[0][1], watcher.seen[1][1])
+    params = [w.T if w.ndim == 2 else w for w in start]
+    t = onehot(labels, 3, dtype=np.float64)
+    bounds = []
+    for _ in range(2):
+        params, losses = T.mlp_epoch(x, t, params, None, 5, 0.5, "sigmoid", "softmax", "cross_entropy")
+        bounds.append(losses)
+    for i, (a, b, bound) in enumerate(zip(m.get_weights(), fused.get_weights(), params)):
+        T.assert_close(f"{B.name} weight {i}", a, b, bound.T if a.ndim == 2 else bound)
+    for e, bound in enumerate(bounds):
+        assert abs(h.history["loss"][e] - hf.history["loss"][e]) <= np.dot([5, 3], bound.tol) / 8 + 1e-15
+
+
+def test_callbacks_steer_fit_stop_training_lr_and_initial_epoch():
+    """model.stop_training set in on_epoch_end ends fit after that epoch (history and on_train_end still
+    come); LearningRateScheduler's rate is the one each epoch's updates use (read at its start); lr and
+    learning_rate are settable and checked; initial_epoch=2 with epochs=4 runs epochs 2 and 3. Concept: lr.schedule."""
+    x, labels = _tiny()
+
+    class StopAfter(keras_callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            if epoch == 1:
+                self.model.stop_training = True
+    recorder = _Recorder(batches=False)
+    m = _tiny_model("reference")
+    h = m.fit(x, labels, epochs=5, verbose=0, callbacks=[StopAfter(), recorder])
+    assert h.epoch == [0, 1] and recorder.calls[-1][0] == "train_end" and h.params["path"] == "fast"
+    spied, spy = spying(accelerated.backend("reference"))
+    s = _tiny_model(spied, fast=False)
+    scheduler = keras_callbacks.LearningRateScheduler(lambda epoch: 0.5 / (epoch + 1))
+    s.fit(x, labels, batch_size=4, epochs=3, verbose=0, callbacks=[scheduler])
+    etas = [c[2]["eta"] for c in spy.calls if c[0] == "sgd_update"][::4]
+    assert etas == [0.5, 0.5, 0.25, 0.25, 0.5 / 3, 0.5 / 3] and s.optimizer.lr == 0.5 / 3
+    s.optimizer.learning_rate = 0.2
+    assert s.optimizer.lr == 0.2 and s.optimizer.get_config()["learning_rate"] == 0.2
+    with pytest.raises(ValueError, match=r"SGD\.lr: lr must be a positive number; got 0"):
+        s.optimizer.lr = 0
+    r = _tiny_model("reference")
+    h = r.fit(x, labels, epochs=4, initial_epoch=2, verbose=0)
+    assert h.epoch == [2, 3] and len(h.history["loss"]) == 2
+    assert "initial_epoch must be an integer in [0, epochs) = [0, 4); got 4" in _error(
+        ValueError, r.fit, x, labels, epochs=4, initial_epoch=4)
+    assert "callbacks[0] is the class" in _error(TypeError, r.fit, x, labels, callbacks=[keras_callbacks.History])
+
+
+# == bad input loses nothing ============================================================================
+def test_non_finite_inputs_are_refused_naming_the_row(B):
+    """fit, evaluate and predict refuse NaN or infinity in x or y (also validation_data), naming the method,
+    the argument, the value and the first bad row; the model is left unchanged."""
+    x, labels = _tiny()
+    m = _tiny_model(B)
+    before = m.get_weights()
+    bad_x = x.copy(); bad_x[3, 1] = np.nan; bad_x[5, 0] = np.inf
+    for method, args in ((m.fit, (bad_x, labels)), (m.evaluate, (bad_x, labels)), (m.predict, (bad_x,))):
+        msg = _error(ValueError, method, *args, **({} if method == m.predict else {"verbose": 0}))
+        assert msg.startswith(f"Sequential.{method.__name__}: x holds a non-finite value (nan) in row 3"), msg
+    targets = onehot(labels, 3)
+    targets[6, 2] = -np.inf
+    for method in (m.fit, m.evaluate):
+        msg = _error(ValueError, method, x, targets, verbose=0)
+        assert msg.startswith(f"Sequential.{method.__name__}: y holds a non-finite value (-inf) in row 6"), msg
+    msg = _error(ValueError, m.fit, x, labels, verbose=0, validation_data=(bad_x, labels))
+    assert msg.startswith("Sequential.fit: validation_data[0] holds a non-finite value (nan) in row 3")
+    assert all(np.array_equal(a, b) for a, b in zip(before, m.get_weights())) and m._training is None
+
+
+@pytest.mark.parametrize("fast", [True, False], ids=["fast", "generic"])
+def test_non_finite_loss_stops_fit_and_keeps_the_last_finite_epoch(B, fast):
+    """A loss that overflows stops fit with a FloatingPointError naming the epoch and batch, and the model keeps
+    the weights and the optimizer state (velocities and the count of updates) it had at the end of the last
+    finite epoch, exactly. The learning rate jumps to 1e30 at the third epoch (LearningRateScheduler), so the
+    third epoch's second batch overflows float32: epochs 1 and 2 are kept. On the fast path (plain SGD) and
+    the generic one (SGD with momentum)."""
+    x, labels = _tiny()
+    opt = SGD(lr=0.1) if fast else SGD(lr=0.1, momentum=0.5)
+    m = Sequential(backend=B, seed=1, dtype="float32")
+    m.add(Dense(3, input_dim=3, activation="tanh")); m.add(Dense(3))     # a linear output: the error can overflow
+    m.compile(loss="mse", optimizer=opt)
+    kept = _EpochsOnly()
+    state = {}
+
+    class KeepState(keras_callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            training = self.model._training
+            state[epoch] = (training.iterations, [[np.array(B.to_host(v)) for s in layer for v in s]
+                                                  for layer in training.states])
+    scheduler = keras_callbacks.LearningRateScheduler(lambda epoch: 0.1 if epoch < 2 else 1e30)
+    with pytest.raises(FloatingPointError, match=r"^Sequential\.fit: the loss became (inf|nan) at batch 1 of epoch 3 "
+                                                 r".* keeps the weights and optimizer state of the end of epoch 2"), \
+            np.errstate(over="ignore", invalid="ignore"):               # the reference's overflow warnings
+        m.fit(x, labels, batch_size=4, epochs=5, verbose=0, shuffle=False, callbacks=[scheduler, kept, KeepState()])
+    assert [e for e, _, _ in kept.seen] == [0, 1]
+    assert np.array_equal(m.get_weights()[0], kept.seen[1][1])
+    iterations, arrays = state[1]
+    assert m._training.iterations == iterations == 4
+    now = [[np.array(B.to_host(v)) for s in layer for v in s] for layer in m._training.states]
+    assert all(np.array_equal(a, b) for la, lb in zip(now, arrays) for a, b in zip(la, lb))
+    assert all(np.isfinite(w).all() for w in m.get_weights())
+    m.optimizer.lr = 0.1                                  # the model trains on from there
+    assert np.isfinite(m.fit(x, labels, batch_size=4, epochs=1, verbose=0).history["loss"][0])
+
+
+def test_fit_progress_within_epochs_on_the_simulator(capsys, monkeypatch):
+    """Where an epoch is slow (the cuda backend on the simulator), fit prints a line per tenth or so of the
+    epoch's mini-batches, on both paths (the fused path then runs the epoch as several mlp_epoch calls over
+    runs of whole batches, the same sequence of updates: the weights equal an ordinary run's bit for bit)."""
+    import reference.keras.models as models
+
+    x, labels = np.tile(_tiny()[0], (4, 1)), np.tile(_tiny()[1], 4)
+    plain = _tiny_model("reference")
+    plain.fit(x, labels, batch_size=2, epochs=1, verbose=0)
+    monkeypatch.setattr(models, "_simulated", lambda B: True)
+    for fast in (True, False):
+        m = _tiny_model("reference", fast=fast)
+        h = m.fit(x, labels, batch_size=2, epochs=1, verbose=2)
+        out = capsys.readouterr().out.splitlines()
+        assert re.fullmatch(r"  4/32 samples - \d+\.\ds - loss: \d\.\d{4}", out[0]), out
+        assert out[-2].startswith("  32/32 samples") and out[-1].startswith("Epoch 1/1")
+        assert len(out) == 9 and h.params["path"] == ("fast" if fast else "generic")     # 16 batches: 8 lines
+        if fast:
+            assert all(np.array_equal(a, b) for a, b in zip(m.get_weights(), plain.get_weights()))
+
+
+# == the Keras 1 surface ================================================================================
+def test_keras1_surface_init_metrics_names_predict_classes():
+    """Dense(init='uniform') draws U(-0.05, 0.05) from the model's seed (kernel_initializer= the same; both
+    together refused; the config keeps it through save/load); metrics_names; predict_classes (argmax, or the
+    side of 0.5 for one output) and predict_proba; metrics=['acc'] logs acc and val_acc."""
+    from reference.keras import initializers
+
+    a = Sequential(seed=5); a.add(Dense(40, input_dim=30, init="uniform"))
+    b = Sequential(seed=5); b.add(Dense(40, input_dim=30, kernel_initializer=initializers.RandomUniform()))
+    kernel = a.get_weights()[0]
+    assert np.array_equal(kernel, b.get_weights()[0]) and np.abs(kernel).max() <= 0.05
+    assert kernel.std() == pytest.approx(0.1 / np.sqrt(12), rel=0.05)
+    want = np.random.default_rng(5).uniform(-0.05, 0.05, size=(30, 40)).astype(np.float32)
+    assert np.array_equal(kernel, want)
+    zero = Sequential(seed=5); zero.add(Dense(4, input_dim=3, init="zero"))
+    assert not zero.get_weights()[0].any()
+    assert "not both" in _error(TypeError, Dense, 3, init="uniform", kernel_initializer="zeros")
+    assert a.layers[0].get_config()["kernel_initializer"] == {"class_name": "RandomUniform",
+                                                              "config": {"minval": -0.05, "maxval": 0.05}}
+    x, labels = _tiny()
+    m = _tiny_model("reference", metrics=["acc"])
+    assert m.metrics_names == ["loss", "acc"] and _tiny_model("reference", metrics=()).metrics_names == ["loss"]
+    h = m.fit(x, labels, epochs=1, verbose=0, validation_split=0.25)
+    assert set(h.history) == {"loss", "acc", "val_loss", "val_acc"}
+    p = m.predict(x)
+    assert np.array_equal(m.predict_classes(x), p.argmax(axis=1)) and np.array_equal(m.predict_proba(x), p)
+    one = Sequential(seed=0); one.add(Dense(1, input_dim=3, activation="sigmoid"))
+    assert np.array_equal(one.predict_classes(x), (one.predict(x) > 0.5).astype(int))
+    assert one.predict_classes(x).shape == (8, 1)
+
+
+def test_leaky_relu_layer_keras_default_and_slide_slope(B):
+    """LeakyReLU() has Keras's slope 0.3; LeakyReLU(alpha=0.01) is the slide's, the same as
+    Activation('leaky_relu') bit for bit; a bad alpha is refused. Concept: act.leaky_relu."""
+    x = np.array([[-2.0, -0.5, 0.0, 1.5]])
+    m = Sequential([LeakyReLU(input_dim=4)], backend=B, dtype="float64")
+    assert np.array_equal(m.predict(x), np.where(x > 0, x, 0.3 * x))
+    slide = Sequential([LeakyReLU(alpha=0.01, input_dim=4)], backend=B, dtype="float64")
+    act = Sequential([Activation("leaky_relu", input_dim=4)], backend=B, dtype="float64")
+    assert np.array_equal(slide.predict(x), act.predict(x))
+    assert "alpha must be a finite number >= 0" in _error(ValueError, LeakyReLU, alpha=-1)
+
+
+def test_a_new_layer_is_one_class():
+    """The protocol's worked example (base.py's docstring) written as a test: one class, nothing registered by
+    hand; it trains (its gradient is what finite differences of evaluate give), saves and loads by name."""
+    class Scale(Layer):
+        prefix = "scale"
+        param_names = ("gamma",)
+
+        def init_params(self, input_shape, rng):
+            return (np.ones(input_shape[-1]),)
+
+        def forward(self, B, x, params, training=False, rng=None, *, logits=False):
+            (gamma,) = params
+            return x * gamma, (x, gamma)
+
+        def backward(self, B, dout, cache):
+            x, gamma = cache
+            return dout * gamma, ((dout * x).sum(axis=tuple(range(x.ndim - 1))),)
+    assert LAYERS["Scale"] is Scale
+    x, _ = _tiny()
+    y = x * np.array([2.0, -1.0, 0.5])
+    m = Sequential([Scale(input_dim=3)], seed=0, dtype="float64")
+    m.compile(loss="mse", optimizer=SGD(lr=0.5))
+    m.fit(x, y, batch_size=8, epochs=200, verbose=0)
+    assert m.param_names == ("scale_1/gamma",)
+    assert np.allclose(m.weights_by_name["scale_1/gamma"], [2.0, -1.0, 0.5], atol=1e-6)

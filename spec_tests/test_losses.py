@@ -456,3 +456,117 @@ def test_cross_entropy_softmax_cross_entropy_pure_and_dtype(B):
             assert isinstance(L, np.generic)
             assert_dtype(name, (L, g), dtype)
             assert g.shape == (4, 3)
+
+
+# == binary cross entropy, fused with the sigmoid ========================================================
+@st.composite
+def bce_case(draw, max_size, dtype=None, lim=30.0, layout=None):
+    """(z, y_hat, reduction): scores z (N, K) and targets in [0, 1] (hard 0/1 labels or soft ones)."""
+    dtype = draw(S.dtypes()) if dtype is None else np.dtype(dtype)
+    N, K = draw(S.dims(max_size)), draw(S.dims(max_size))
+    z = draw(S.arrays(dtype, (N, K), lim, layout=layout))
+    soft = draw(st.booleans())
+    values = [0.0, 0.25, 0.5, 1.0] if soft else [0.0, 1.0]
+    y_hat = draw(S.arrays(np.float64, (N, K), layout="C", elements=st.sampled_from(values))).astype(dtype)
+    return z, y_hat, draw(st.sampled_from(["mean", "sum"]))
+
+
+def _bce64(z, y_hat):
+    """The per-entry loss in float64 from its definition, -y ln sigma(z) - (1 - y) ln(1 - sigma(z)), written
+    with ln sigma(z) = -log1p(exp(-z)) and ln(1 - sigma(z)) = -z - log1p(exp(-z)) for z >= 0 (and the mirror
+    images below 0): exact to a few float64 ulp at any |z|."""
+    z, y_hat = np.asarray(z, np.float64), np.asarray(y_hat, np.float64)
+    soft = np.log1p(np.exp(-np.abs(z)))
+    log_p = np.where(z >= 0, -soft, z - soft)               # ln sigma(z)
+    log_q = np.where(z >= 0, -z - soft, -soft)              # ln (1 - sigma(z))
+    return -(y_hat * log_p + (1 - y_hat) * log_q)
+
+
+def test_sigmoid_cross_entropy_matches_reference(A, R):
+    """sigmoid_cross_entropy's (L, dL/dz) agree with the reference within the softplus form's bound (exp, log1p,
+    a product and a 3-term sum per entry, an NK-term sum; the stable sigmoid for the gradient).
+
+    Concept: loss.cross_entropy, act.sigmoid.
+    """
+    @S.for_backend(A)
+    @given(case=bce_case(S.max_dim(A)))
+    def check(case):
+        _compare(A, R, "sigmoid_cross_entropy", case)
+    check()
+
+
+def test_sigmoid_cross_entropy_gradient_finite_differences():
+    """sigmoid_cross_entropy's dL/dz equals the central difference of L in float64, both reductions, hard and
+    soft targets. Relative error < 1e-7 (scale: the larger gradient or 1).
+
+    Concept: backprop.numeric, loss.cross_entropy, act.sigmoid.
+    """
+    @given(case=bce_case(4, dtype=np.float64, lim=6.0, layout="C"))
+    def check(case):
+        _fd("sigmoid_cross_entropy", *case)
+    check()
+
+
+def test_sigmoid_cross_entropy_is_the_definition_and_exact_at_large_logits(B):
+    """The fused loss is -y ln sigma(z) - (1 - y) ln(1 - sigma(z)) (mean over all NK entries) and stays exact
+    where the plain form breaks: at |z| up to 1e4 in both dtypes, where sigma(z) rounds to 0 or 1 and the plain
+    ln would give inf or lose every digit, L is within its bound of the float64 definition written with
+    log1p(exp(-|z|)) (1000 + log1p(e^-1000) for the wrong side, 1e-22 relative terms for the right side), and
+    the gradient is sigmoid(z) - y_hat within the sigmoid's bound. No warning is raised.
+
+    Concept: loss.cross_entropy, act.sigmoid.
+    """
+    zs = np.array([[30.0, -30.0, 50.0, -50.0], [100.0, -100.0, 1000.0, -1e4]])
+    for dtype in S.DTYPES:
+        z = zs.astype(dtype)
+        for y in (np.zeros_like(z), np.ones_like(z), np.full_like(z, 0.25)):
+            with warnings.catch_warnings():
+                warnings.simplefilter("error")
+                L, g = B.sigmoid_cross_entropy(z, y)
+                L_sum, _ = B.sigmoid_cross_entropy(z, y, reduction="sum")
+            Lb, gb = T.sigmoid_cross_entropy(z, y, "mean")
+            Lb_sum, _ = T.sigmoid_cross_entropy(z, y, "sum")
+            exact = _bce64(z, y)
+            assert np.isfinite(L) and abs(float(L) - exact.mean()) <= Lb.e + 4 * T.u_of(np.float64) * exact.mean()
+            assert abs(float(L_sum) - exact.sum()) <= Lb_sum.e + 4 * T.u_of(np.float64) * exact.sum()
+            want_g = (T.sigmoid64(z) - y.astype(np.float64)) / z.size
+            assert np.all(np.abs(g.astype(np.float64) - want_g) <= gb.e + 2 * T.u_of(np.float64) * np.abs(want_g))
+        # the right side at large |z|: the loss is e^-|z| (tiny but not 0 in float64), where ln(sigma) is 0
+        L64, _ = B.sigmoid_cross_entropy(np.array([[40.0]]), np.array([[1.0]]), reduction="sum")
+        assert L64 > 0 and abs(float(L64) - math.exp(-40.0)) <= 8 * T.u_of(np.float64) * math.exp(-40.0)
+    z = np.array([[-800.0, 800.0]])
+    with np.errstate(divide="ignore", over="ignore"):
+        plain = -np.log(1 / (1 + np.exp(-z)))               # the plain form on the rounded sigmoid
+    assert plain[0, 0] == np.inf                            # it breaks; the fused form does not:
+    assert B.sigmoid_cross_entropy(z, np.ones_like(z), reduction="sum")[0] == 800.0
+
+
+def test_sigmoid_cross_entropy_sum_is_m_times_mean_and_pure(B):
+    """reduction="sum" is NK times "mean" (each within the bounds of the values compared); the dtype is kept
+    (L a NumPy scalar), the gradient has z's shape, and no input changes (a transposed view included).
+
+    Concept: loss.total, loss.cross_entropy.
+    """
+    @S.for_backend(B)
+    @given(case=bce_case(S.max_dim(B), lim=8.0))
+    def check(case):
+        z, y_hat, _ = case
+        M = z.size
+        L_mean, g_mean = B.sigmoid_cross_entropy(z, y_hat)
+        L_sum, g_sum = B.sigmoid_cross_entropy(z, y_hat, reduction="sum")
+        (Lb_mean, gb_mean) = T.sigmoid_cross_entropy(z, y_hat, "mean")
+        (Lb_sum, gb_sum) = T.sigmoid_cross_entropy(z, y_hat, "sum")
+        u64 = T.u_of(np.float64)
+        own = 2 * u64 * (M * abs(float(L_mean)) + abs(float(L_sum)))
+        assert abs(float(L_sum) - M * float(L_mean)) <= Lb_sum.e + M * Lb_mean.e + own
+        g_own = 2 * u64 * (M * np.abs(g_mean.astype(np.float64)) + np.abs(g_sum.astype(np.float64)))
+        assert np.all(np.abs(g_sum.astype(np.float64) - M * g_mean.astype(np.float64))
+                      <= gb_sum.e + M * gb_mean.e + g_own)
+    check()
+    for dtype in S.DTYPES:
+        z = np.linspace(-3, 3, 12, dtype=dtype).reshape(3, 4).T
+        y_hat = (np.arange(12).reshape(4, 3) % 2).astype(dtype)
+        L, g = call_pure(B, "sigmoid_cross_entropy", z, y_hat)
+        assert isinstance(L, np.generic)
+        assert_dtype("sigmoid_cross_entropy", (L, g), dtype)
+        assert g.shape == (4, 3)

@@ -19,6 +19,10 @@ What is fused, and why:
   :math:`(\mathrm{softmax}(z) s_n - \hat y)/N` written over the exponentials
   (the reference makes about a dozen passes with temporaries). Both sum the loss in
   float64 and round it once.
+* :func:`~accelerated.cpu.losses.sigmoid_cross_entropy` is one pass over ``(z, y_hat)``: per entry one
+  exponential :math:`e^{-|z|}`, shared by the loss's softplus term and the stable sigmoid of the
+  gradient (the reference computes it once too, but makes some ten passes with temporaries); the
+  loss is summed in float64 and rounded once.
 * :func:`~accelerated.cpu.losses.loss_surface` is the lecture's brute force, all of it compiled: the reference
   runs a NumPy expression per grid point (10,000 Python iterations for a 100 × 100
   grid). Here each row of the grid (one ``b``) walks the examples once and updates
@@ -276,3 +280,50 @@ def softmax_cross_entropy(z, y_hat, reduction="mean"):
     c = np.ascontiguousarray
     L, g = _softmax_cross_entropy(c(z), c(y_hat), z.shape[0] if reduction == "mean" else 1)
     return z.dtype.type(L), g
+
+
+@njit(cache=True, error_model="numpy")
+def _sigmoid_cross_entropy(z, y_hat, M):
+    g = np.empty_like(z)
+    zero = z.dtype.type(0)
+    one = z.dtype.type(1)
+    m_ = z.dtype.type(M)
+    acc = 0.0
+    for i in range(z.size):
+        zi = z[i]
+        ti = y_hat[i]
+        e = math.exp(-abs(zi))
+        acc += (max(zi, zero) - zi * ti) + math.log1p(e)
+        y = one / (one + e) if zi >= zero else e / (one + e)
+        g[i] = (y - ti) / m_
+    return acc / M, g
+
+
+def sigmoid_cross_entropy(z, y_hat, reduction="mean"):
+    r"""Sigmoid and binary cross entropy fused, in the stable softplus form: :func:`reference.losses.sigmoid_cross_entropy`.
+
+    .. math::
+
+        l = \max(z, 0) - z\,\hat y + \ln\big(1 + e^{-|z|}\big), \qquad
+        \frac{\partial L}{\partial z} = \frac{\sigma(z) - \hat y}{M}
+
+    (:math:`M = NK` for ``"mean"``, 1 for ``"sum"``).
+
+    Concept: loss.cross_entropy, act.sigmoid
+
+    Parameters
+    ----------
+    z : ndarray (N, K), float32 or float64 — the scores, before the sigmoid
+    y_hat : ndarray (N, K) — the targets, in [0, 1]
+    reduction : {"mean", "sum"}
+
+    Returns
+    -------
+    L : scalar of ``z``'s dtype
+    dL_dz : ndarray (N, K)
+    """
+    z, y_hat = _check.arrays("sigmoid_cross_entropy", z=(z, "N, K"), y_hat=(y_hat, "N, K"))
+    _check.choice("sigmoid_cross_entropy", "reduction", reduction, REDUCTIONS)
+    c = np.ascontiguousarray
+    L, g = _sigmoid_cross_entropy(c(z).ravel(), c(y_hat).ravel(), z.size if reduction == "mean" else 1)
+    return z.dtype.type(L), g.reshape(z.shape)

@@ -29,26 +29,38 @@ the optimizer in one line, ``model.compile(loss='categorical_crossentropy',
 optimizer=Adam(), metrics=['accuracy'])``, and so can this code.
 
 What is here: :class:`~reference.keras.models.Sequential` (``add``, ``compile``,
-``fit`` returning a :class:`~reference.keras.models.History`, ``evaluate``,
+``fit`` with callbacks, returning a :class:`~reference.keras.callbacks.History`, ``evaluate``,
 ``predict``, ``get_weights``/``set_weights``, ``summary``, ``count_params``,
 ``save``) and :func:`~reference.keras.models.load_model`; the layers
-:class:`~reference.keras.layers.Dense`, :class:`~reference.keras.layers.Activation`
+:class:`~reference.keras.layers.core.Dense`, :class:`~reference.keras.layers.core.Activation`
 (``'sigmoid'``, ``'relu'``, ``'softmax'``, ``'linear'``, ``'leaky_relu'``, ``'tanh'``),
-:class:`~reference.keras.layers.PReLU` and :class:`~reference.keras.layers.Maxout`;
+:class:`~reference.keras.layers.advanced_activations.PReLU`,
+:class:`~reference.keras.layers.advanced_activations.LeakyReLU` and
+:class:`~reference.keras.layers.core.Maxout` (the protocol a new layer follows:
+:mod:`reference.keras.layers.base`);
 the optimizers :class:`~reference.keras.optimizers.SGD` (with ``momentum``, ``nesterov``
 and ``decay``), :class:`~reference.keras.optimizers.Adagrad`,
 :class:`~reference.keras.optimizers.RMSprop`, :class:`~reference.keras.optimizers.Adadelta`,
 :class:`~reference.keras.optimizers.Adam` and :class:`~reference.keras.optimizers.Nadam`
-(or their names, ``optimizer='adam'``); the losses ``'mse'``,
-``'mae'``, ``'categorical_crossentropy'``, ``'sparse_categorical_crossentropy'``;
-the metric ``'accuracy'``. :mod:`reference.keras.models` says how ``fit`` maps onto
+(or their names, ``optimizer='adam'``); the losses of :mod:`reference.keras.losses`
+(``'mse'``, ``'mae'``, ``'categorical_crossentropy'``, ``'sparse_categorical_crossentropy'``,
+``'binary_crossentropy'``); the metric ``'accuracy'`` (Keras 1's ``'acc'``). :mod:`reference.keras.models` says how ``fit`` maps onto
 the primitives and where this model layer differs from Keras.
 """
 
-from .layers import ACTIVATION_NAMES, Activation, Dense, Maxout, PReLU
-from .models import LOSS_NAMES, METRIC_NAMES, History, Sequential, load_model
+# Keras 1's module paths: reference.keras.callbacks, .initializers (.initializations), .losses
+# (.objectives), .utils (.utils.np_utils), .preprocessing (.sequence, .text), .backend.
+from . import (backend, callbacks, initializations, initializers, layers, losses, models, objectives,
+               optimizers, preprocessing, utils)
+from .callbacks import (Callback, CallbackList, EarlyStopping, History, LambdaCallback,
+                        LearningRateScheduler, ModelCheckpoint, TerminateOnNaN)
+from .layers import ACTIVATION_NAMES, Activation, Dense, LeakyReLU, Maxout, PReLU
+from .models import LOSS_NAMES, METRIC_NAMES, Sequential, load_model
 from .optimizers import OPTIMIZER_NAMES, SGD, Adadelta, Adagrad, Adam, Nadam, RMSprop
+from .utils import to_categorical
 
-__all__ = ["Sequential", "History", "load_model", "Dense", "Activation", "PReLU", "Maxout",
+__all__ = ["Sequential", "History", "load_model", "Dense", "Activation", "PReLU", "LeakyReLU", "Maxout",
            "SGD", "Adagrad", "RMSprop", "Adadelta", "Adam", "Nadam",
+           "Callback", "CallbackList", "EarlyStopping", "ModelCheckpoint", "LearningRateScheduler",
+           "TerminateOnNaN", "LambdaCallback", "to_categorical",
            "ACTIVATION_NAMES", "LOSS_NAMES", "METRIC_NAMES", "OPTIMIZER_NAMES"]

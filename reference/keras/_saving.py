@@ -10,14 +10,18 @@ The file is a NumPy ``.npz`` archive holding
   ``state`` dict, whose 128-bit integers Python's ``json`` writes and reads exactly;
   any arrays in it, as MT19937's key, as lists of integers);
 * ``weight_0``, ``weight_1``, ...: the weights in Keras's layout, in the order of
-  ``get_weights``;
+  ``get_weights``, and (from version 3) their names in the config's ``weight_names``
+  (``"dense_1/kernel"``, ``"sequential_1/dense_1/bias"``, ...), by which they are loaded;
 * ``state_<i>_<field>``: the optimizer's state arrays of the ``i``-th parameter array
   (in the order of ``get_weights``), e.g. ``state_0_m`` and ``state_0_v`` for Adam, in
   the primitives' layout (a Dense kernel's state is ``(units, input_dim)``, like the
   ``W`` it belongs to).
 
 It is read with ``allow_pickle=False``: loading a file never runs code from it.
-Version 1 files (no training state) still load, with a fresh optimizer state.
+Version 3 (this one) names every weight and loads the weights and the optimizer's state
+arrays by those names; version 2 files (the same without the names, the arrays in
+``get_weights`` order) and version 1 files (no training state either: a fresh optimizer
+state) still load.
 """
 
 from __future__ import annotations
@@ -33,9 +37,9 @@ import numpy as np
 
 #: The ``format`` entry of a saved model's config.
 FORMAT = "slidespec.keras.Sequential"
-VERSION = 2
+VERSION = 3
 #: The versions :func:`load_model` reads.
-_READABLE = (1, 2)
+_READABLE = (1, 2, 3)
 #: The bit generators whose state a saved model may hold (those of ``numpy.random``).
 _BIT_GENERATORS = ("PCG64", "PCG64DXSM", "MT19937", "Philox", "SFC64")
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -145,6 +149,45 @@ def _training_from_file(model, meta, arrays):
     model._training = _Training(rule, iterations, grouped)
 
 
+def _order(model, config):
+    """For a version-3 file, ``order[i]``: the saved index of the model's ``i``-th weight, found by name."""
+    names = config.get("weight_names")
+    if config.get("version", 0) < 3:
+        return None
+    want = list(model.param_names)
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise ValueError(f"its weight_names must be a list of names; got {names!r}")
+    missing = [n for n in want if n not in names]
+    extra = [n for n in names if n not in want]
+    if missing or extra:
+        raise ValueError(f"its weights are named {names}, but the model's are {want} (missing {missing}, "
+                         f"unknown {extra})")
+    return [names.index(n) for n in want]
+
+
+def _by_name(model, config, weights):
+    """The saved weights in the model's order (by name for version 3, by position before)."""
+    order = _order(model, config)
+    return weights if order is None else [weights[i] for i in order]
+
+
+def _states_by_name(model, config, meta, arrays):
+    """The saved state arrays renumbered to the model's parameter order (by name for version 3)."""
+    order = _order(model, config)
+    if order is None:
+        return arrays
+    renamed = {}
+    for mine, saved in enumerate(order):
+        prefix = f"state_{saved}_"
+        for key, value in arrays.items():
+            if key.startswith(prefix):
+                renamed[f"state_{mine}_{key[len(prefix):]}"] = value
+    steps = meta.get("t")
+    if isinstance(steps, list) and len(steps) == len(order):
+        meta["t"] = [steps[i] for i in order]
+    return renamed
+
+
 def save_model(model, path):
     """Write ``model`` to ``path`` atomically: a temporary file in the same directory, then ``os.replace``."""
     path = os.fspath(path)
@@ -155,12 +198,17 @@ def save_model(model, path):
         "loss": compiled["loss"], "optimizer": compiled["optimizer"].get_config(),
         "metrics": list(compiled["metrics"])}
     config["weights"] = len(weights)
+    config["weight_names"] = list(model.param_names) if model.built else []
     config["optimizer_state"], states = _training_to_save(model)
     config["rng"] = _json_state(model._rng.bit_generator.state)
     arrays = {"config": np.array(json.dumps(config))}
     arrays.update({f"weight_{i}": w for i, w in enumerate(weights)})
     arrays.update(states)
     directory = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(directory):
+        what = "is not a directory" if os.path.exists(directory) else "does not exist"
+        raise FileNotFoundError(f"Sequential.save: cannot write {path!r}: the directory {directory!r} {what} "
+                                f"(create it first, e.g. os.makedirs({directory!r}, exist_ok=True))")
     fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "wb") as f:
@@ -245,7 +293,6 @@ def load_model(path, backend=None, seed=None):
         a ``.npz`` that is not a saved model (no ``config``, another format), pickled
         object arrays, or weights that do not fit the architecture.
     """
-    from .layers import LAYERS
     from .models import Sequential
     from .optimizers import _from_config
 
@@ -280,15 +327,9 @@ def load_model(path, backend=None, seed=None):
     finally:
         archive.close()
     try:
-        model = Sequential(backend=caller.backend, seed=caller._rng, dtype=config["dtype"], name=config.get("name"))
-        for entry in config["layers"]:
-            cls = LAYERS.get(entry.get("class_name"))
-            if cls is None:
-                raise ValueError(f"unknown layer {entry.get('class_name')!r} (known: {', '.join(LAYERS)})")
-            model.add(cls(**entry["config"]))
-        if config.get("input_dim") is not None and not model.built:
-            model.build(config["input_dim"])
+        model = Sequential.from_config(config, backend=caller.backend, seed=caller._rng)
         if weights:
+            weights = _by_name(model, config, weights)
             model.set_weights(weights)
         if config.get("compile"):
             c = config["compile"]
@@ -296,7 +337,7 @@ def load_model(path, backend=None, seed=None):
         if meta is not None:
             if not config.get("compile") or not model.built:
                 raise ValueError("it holds an optimizer state but no compile settings or no weights")
-            _training_from_file(model, meta, states)
+            _training_from_file(model, meta, _states_by_name(model, config, meta, states))
         if seed is None and config.get("rng") is not None:
             model._rng = _generator(config["rng"])
     except (KeyError, TypeError, ValueError, AttributeError) as exc:

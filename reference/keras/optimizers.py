@@ -74,14 +74,28 @@ class Optimizer:
                             f"learning_rate={learning_rate!r}, lr={lr!r}")
         arg = "lr" if lr is not None else "learning_rate"
         value = lr if lr is not None else learning_rate
-        self.learning_rate = (self.default_learning_rate if value is None
-                              else _check.positive(where, arg, value))
+        self._learning_rate = (self.default_learning_rate if value is None
+                               else _check.positive(where, arg, value))
         self.decay = _check.nonnegative(where, "decay", decay)
 
     @property
+    def learning_rate(self):
+        r""":math:`\eta`. Settable (a positive number), also while ``fit`` runs: each epoch reads it at its start,
+        which is how :class:`~reference.keras.callbacks.LearningRateScheduler` works."""
+        return self._learning_rate
+
+    @learning_rate.setter
+    def learning_rate(self, value):
+        self._learning_rate = _check.positive(f"{type(self).__name__}.learning_rate", "learning_rate", value)
+
+    @property
     def lr(self):
-        """Keras 1's name for ``learning_rate``."""
-        return self.learning_rate
+        """Keras 1's name for ``learning_rate`` (settable too)."""
+        return self._learning_rate
+
+    @lr.setter
+    def lr(self, value):
+        self._learning_rate = _check.positive(f"{type(self).__name__}.lr", "lr", value)
 
     @property
     def rule(self):

@@ -1,12 +1,12 @@
 """Bounds of the losses family (``reference/losses.py``): MSE, MAE, the loss surface, the cross entropy
-and the fused softmax cross entropy."""
+the fused softmax cross entropy and the fused sigmoid cross entropy."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from .activations import _shifted
-from .core import Ambiguous, Approx, _x, exp, log, rowmax, rowsum, total, widest
+from .activations import _shifted, relu, sigmoid
+from .core import LOG_U, Ambiguous, Approx, _x, exp, gamma, log, rowmax, rowsum, total, widest
 
 
 def sign(d: Approx) -> Approx:
@@ -123,6 +123,29 @@ def softmax_cross_entropy(z, y_hat, reduction="mean"):
 #: The tolerance of every primitive of the losses family (reference.FAMILIES['losses']): its bound,
 #: and the bound's one-line justification. A comparison's bound is twice the Approx error ``e``;
 #: ``u`` is 2**-24 in float32 and 2**-53 in float64; ``S`` is the sum of the absolute terms.
+def sigmoid_cross_entropy(z, y_hat, reduction="mean"):
+    r"""The fused sigmoid + binary cross entropy, l = max(z, 0) - z y_hat + log1p(e^{-|z|}).
+
+    L: e = exp(-|z|) (:func:`exp`), log1p of it (slope at most 1, then :data:`LOG_U` u relative), the
+    product z y_hat (one rounding), the three terms added in any order (:math:`\gamma_2` of their
+    magnitudes), then all NK entries summed (:math:`\gamma_{NK-1}`) and divided by M (NK or 1).
+    dL/dz: the stable sigmoid's bound (:func:`sigmoid`), a difference, and / M.
+    """
+    z = _x(z)
+    y_hat = _x(y_hat, z.dtype)
+    m = z.v.size if reduction == "mean" else 1
+    e = exp(Approx(-np.abs(z.v), z.e, z.dtype))
+    lp_v = np.log1p(e.v)
+    lp = Approx(lp_v, e.e + LOG_U * z.u * lp_v, z.dtype)
+    pos = relu(z)
+    prod = z * y_hat
+    mags = pos.mag + prod.mag + lp.mag
+    l = Approx(pos.v - prod.v + lp.v, pos.e + prod.e + lp.e + gamma(2, z.u) * mags, z.dtype)
+    L = total(l).div_exact(m)
+    g = (sigmoid(z) - y_hat).div_exact(m)
+    return L, g
+
+
 TOLERANCES = {
     "mse": ("L: 2 (gamma_{N-1} S + 3 u S) / N, S = sum (y - y_hat)^2; dL/dy: 2 (3 u |2 (y - y_hat)| / N)",
             "a rounded difference, squared, summed over N, divided by N"),
@@ -135,4 +158,7 @@ TOLERANCES = {
     "softmax_cross_entropy": ("L: the widest bound of three ways to form s lse - sum y_hat z over NK terms; "
                               "dL/dz: (p s - y_hat) / N with p from either softmax form",
                               "log-sum-exp (exp 8 u, K-term sum, log 8 u, + m) and the dots of the loss"),
+    "sigmoid_cross_entropy": ("L: 2 e of max(z, 0) - z y_hat + log1p(exp(-|z|)) (exp 8 u, log1p 8 u, a product, a "
+                              "3-term sum), NK terms summed, / M; dL/dz: the stable sigmoid's 20 u, a difference, / M",
+                              "the softplus form's steps; the sigmoid shares exp(-|z|)"),
 }
