@@ -7,7 +7,9 @@ Options::
                        "train_network" selects the training run, "mlp" lecture 3's
                        training steps (mlp_step_hello, mlp_step_small, mlp_step_784,
                        mlp_keras_fit: see benchmarks/mlp.py), "optim" the optimizer
-                       updates (optim_update: see benchmarks/optimizers.py)
+                       updates (optim_update: see benchmarks/optimizers.py), "coldfit"
+                       the README's first fit with an empty and a warm Numba cache
+                       (only when asked for: see benchmarks/coldfit.py)
     --backend NAME     reference, cpu, cuda or torch; repeatable (default: every one that runs here)
     --dtype DTYPE      float64 or float32 (default: float64; the MLP steps: both, 784→500→500→10: float32)
     --epochs E         epochs of the training run (default 20; 2 with --quick)
@@ -299,6 +301,12 @@ def main(argv=None):
     if any(_matches(args.only, n) for n in optim.NAMES):
         optim_lines = optim.run(backends, torch, quick=args.quick, rounds=args.rounds, info=info, notes=notes,
                                 threads=args.threads)
+
+    # the README's first fit, cold and warm (in new processes)
+    from . import coldfit
+
+    if args.only is not None and any(_matches(args.only, n) for n in coldfit.NAMES):
+        optim_lines = list(optim_lines) + ([""] if optim_lines else []) + coldfit.run(max(1, args.rounds))
 
     # the goals of this slice
     print()

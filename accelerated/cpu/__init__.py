@@ -14,8 +14,15 @@ module's docstring says what it fuses and why. The package exports exactly the n
 >>> y, cache = B.linear_forward(x, w, b)      # doctest: +SKIP
 
 Importing compiles nothing: each kernel compiles on its first call (a few seconds)
-and is cached on disk (``__pycache__``) for later runs.
+and is cached on disk (``__pycache__``) for later runs. The first compilation in a
+process prints one line to stderr, ``slidespec: compiling the cpu kernels, once;
+cached afterwards`` (:mod:`accelerated.cpu._compile_notice`; ``SLIDESPEC_QUIET=1``
+silences it); loading from the cache prints nothing.
 """
+
+from . import _compile_notice
+
+_compile_notice.install()          # before any kernel can compile
 
 from reference import PRIMITIVES
 from reference._families import export_families

@@ -138,7 +138,6 @@ def _update_weights(W, dz, a, ab, dims, flags, gemm):
          ab[1:].ctypes, W.ctypes, dims[5:].ctypes)
 
 
-@njit(cache=True, error_model="numpy")
 def mlp_epoch_kernel(x, y_hat, theta, sizes, order, batch_size, eta, code, out_code, loss, gemm, dims, own):
     """One epoch of mini-batch SGD; ``theta`` (flat ``W1, b1, ..., WL, bL``) is updated in place.
 
@@ -148,7 +147,42 @@ def mlp_epoch_kernel(x, y_hat, theta, sizes, order, batch_size, eta, code, out_c
     SciPy's, int64 for NumPy's); with ``own`` every product calls ``gemm``, else
     the forward and input-gradient products are ``np.dot`` and only the update
     calls ``gemm``. Returns each batch's loss before its update.
+
+    The epoch runs in a kernel compiled for this loss (:func:`_epoch_for`), so that a
+    first run compiles only the loss it uses.
     """
+    loss = int(loss)
+    kernel = _EPOCH.get(loss)
+    if kernel is None:
+        kernel = _EPOCH[loss] = _epoch_for(loss)
+    return kernel(x, y_hat, theta, sizes, order, batch_size, eta, code, out_code, gemm, dims, own)
+
+
+#: The epoch kernels compiled so far, by loss code.
+_EPOCH = {}
+
+
+def _epoch_for(loss):
+    """The epoch kernel for one loss: :func:`_epoch` with ``loss`` a constant.
+
+    Numba drops the other losses' branches before it compiles (the cross entropy's
+    fused softmax pass, or the square and absolute errors' pass and the output
+    activation's derivative), so a first run compiles the loss it uses only. The
+    activation codes stay arguments: the kernels of the activations
+    (:func:`~accelerated.cpu._fused.bias_activation`,
+    :func:`~accelerated.cpu._fused.activation_grad`) compile once for every code and
+    serve the layer primitives too. The kernel closes over one integer, which Numba's
+    on-disk cache keys by value (one index for the three losses, an entry each).
+    """
+    @njit(cache=True, error_model="numpy")
+    def epoch_kernel(x, y_hat, theta, sizes, order, batch_size, eta, code, out_code, gemm, dims, own):
+        return _epoch(x, y_hat, theta, sizes, order, batch_size, eta, code, out_code, loss, gemm, dims, own)
+    return epoch_kernel
+
+
+@njit(inline="always")
+def _epoch(x, y_hat, theta, sizes, order, batch_size, eta, code, out_code, loss, gemm, dims, own):
+    """The body of :func:`mlp_epoch_kernel` (its arguments, in its order)."""
     N, D = x.shape
     K = y_hat.shape[1]
     dt = x.dtype

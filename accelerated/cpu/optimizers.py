@@ -41,6 +41,15 @@ overlap checks; with ``weight_decay=0`` the term :math:`\lambda w` is not formed
 all, as in the reference. Nesterov's form and Adagrad's :math:`\epsilon = 0` form
 are a flag that is constant over the loop.
 
+Each rule's arithmetic on one parameter is written once, as a small function of that
+parameter's values (``_adam(p, g, m, v, ...)``); its loop, block loop and two kernels
+(one thread, all threads) are made from it at import by :func:`_passes`, from one text
+shared by every rule, and compiled as ordinary module-level functions with the rule's
+function as a global, so that Numba inlines it into the loop as if written there and
+caches each kernel on disk (a closure over a compiled function would be re-keyed in
+every process and never load from the cache). ``_SOURCE[name]`` holds each rule's
+generated text.
+
 Arithmetic: the scalar coefficients (:math:`1 - \beta_1`, the bias corrections
 :math:`1 - \beta^t`, …) are computed on the host in float64, as the reference computes
 them in Python, passed as float64 and rounded to the parameter's dtype once in the
@@ -89,6 +98,7 @@ and one more, only when the gradients are scaled, that writes the new arrays;
 
 from __future__ import annotations
 
+import inspect
 import math
 
 import numpy as np
@@ -108,7 +118,9 @@ THREADS_MIN = 2 ** 19
 
 
 # ---------------------------------------------------------------------------
-# one parameter's update, in its dtype: the reference's order (Adam, Nadam, Adadelta: folded constants)
+# one parameter's update, in its dtype: the reference's order (Adam, Nadam, Adadelta: folded constants).
+# Each rule's arithmetic is written here once; _passes (below) makes its loops and kernels from it.
+# Arguments: p (the parameter), g (its gradient), the state's values, then the rule's scalars.
 
 
 @njit(inline="always")
@@ -166,291 +178,125 @@ def _nadam(p, g, m, v, b1, c1, b2, c2, cm, cg, inv_bc2, alpha, eps):
 
 
 # ---------------------------------------------------------------------------
-# the loops: (inputs, outputs) — the outputs are the inputs themselves in place
-
-
-@njit(inline="always")
-def _sgd_loop(p, g, po, eta, wd):
-    if wd != 0:
-        for i in range(p.size):
-            po[i] = _sgd(p[i], g[i] + wd * p[i], eta)
-    else:
-        for i in range(p.size):
-            po[i] = _sgd(p[i], g[i], eta)
-
-
-@njit(inline="always")
-def _momentum_loop(p, g, v, po, vo, eta, lam, wd, nesterov):
-    if wd != 0:
-        for i in range(p.size):
-            po[i], vo[i] = _momentum(p[i], g[i] + wd * p[i], v[i], eta, lam, nesterov)
-    else:
-        for i in range(p.size):
-            po[i], vo[i] = _momentum(p[i], g[i], v[i], eta, lam, nesterov)
-
-
-@njit(inline="always")
-def _adagrad_loop(p, g, s, po, so, eta, eps, wd, slide):
-    if wd != 0:
-        for i in range(p.size):
-            po[i], so[i] = _adagrad(p[i], g[i] + wd * p[i], s[i], eta, eps, slide)
-    else:
-        for i in range(p.size):
-            po[i], so[i] = _adagrad(p[i], g[i], s[i], eta, eps, slide)
-
-
-@njit(inline="always")
-def _rmsprop_loop(p, g, s, po, so, eta, alpha, c_alpha, eps, wd):
-    if wd != 0:
-        for i in range(p.size):
-            po[i], so[i] = _rmsprop(p[i], g[i] + wd * p[i], s[i], eta, alpha, c_alpha, eps)
-    else:
-        for i in range(p.size):
-            po[i], so[i] = _rmsprop(p[i], g[i], s[i], eta, alpha, c_alpha, eps)
-
-
-@njit(inline="always")
-def _adadelta_loop(p, g, a, b, po, ao, bo, eta, rho, c_rho, eps, wd):
-    if wd != 0:
-        for i in range(p.size):
-            po[i], ao[i], bo[i] = _adadelta(p[i], g[i] + wd * p[i], a[i], b[i], eta, rho, c_rho, eps)
-    else:
-        for i in range(p.size):
-            po[i], ao[i], bo[i] = _adadelta(p[i], g[i], a[i], b[i], eta, rho, c_rho, eps)
-
-
-@njit(inline="always")
-def _adam_loop(p, g, m, v, po, mo, vo, b1, c1, b2, c2, step, inv_bc2, eps, wd):
-    if wd != 0:
-        for i in range(p.size):
-            po[i], mo[i], vo[i] = _adam(p[i], g[i] + wd * p[i], m[i], v[i],
-                                        b1, c1, b2, c2, step, inv_bc2, eps)
-    else:
-        for i in range(p.size):
-            po[i], mo[i], vo[i] = _adam(p[i], g[i], m[i], v[i], b1, c1, b2, c2, step, inv_bc2, eps)
-
-
-@njit(inline="always")
-def _nadam_loop(p, g, m, v, po, mo, vo, b1, c1, b2, c2, cm, cg, inv_bc2, alpha, eps, wd):
-    if wd != 0:
-        for i in range(p.size):
-            po[i], mo[i], vo[i] = _nadam(p[i], g[i] + wd * p[i], m[i], v[i],
-                                         b1, c1, b2, c2, cm, cg, inv_bc2, alpha, eps)
-    else:
-        for i in range(p.size):
-            po[i], mo[i], vo[i] = _nadam(p[i], g[i], m[i], v[i],
-                                         b1, c1, b2, c2, cm, cg, inv_bc2, alpha, eps)
-
-
-# ---------------------------------------------------------------------------
-# the kernels: each rule's loop over blocks of the arrays, on one thread or on several
+# from one parameter's update to the compiled passes
 
 #: The arrays are cut into blocks of this many values; with several threads, thread ``t`` of ``T``
 #: updates blocks ``t, t + T, t + 2T, ...``, so that the threads stream through neighbouring memory.
 BLOCK = 32768
 
-
+# Each rule's loop, block loop and two kernels, written once for every rule. ``_passes`` fills
+# the fields with one rule's names (for Adam: arrays ``p, g, m, v``, outputs ``po, mo, vo``,
+# scalars ``b1, c1, b2, c2, step, inv_bc2, eps, wd``) and compiles the result as if it stood on
+# these lines of this file, so that Numba's messages and tracebacks point here and its on-disk
+# cache (which keys a function by its file, name and line) keeps each rule's kernels apart.
+# The loops: (inputs, outputs) — in place, the outputs are the inputs themselves. The weight
+# decay (0 or not) and ``inplace`` are chosen once, outside the loop: in place the loop reads and
+# writes the same arrays, which the compiler can see, so it vectorises without overlap checks.
+_PASSES_LINE = inspect.currentframe().f_lineno + 2      # the line in this file of the text below
+_PASSES = '''\
 @njit(inline="always")
-def _sgd_blocks(t, T, p, g, po, eta, wd, inplace):
-    n = p.size
-    for k in range(t, (n + BLOCK - 1) // BLOCK, T):
-        i, j = k * BLOCK, min(n, (k + 1) * BLOCK)
-        ps, gs = p[i:j], g[i:j]
-        if inplace:
-            _sgd_loop(ps, gs, ps, eta, wd)
-        else:
-            _sgd_loop(ps, gs, po[i:j], eta, wd)
-
-
-@njit(cache=True, error_model="numpy")
-def _sgd_kernel(p, g, po, eta, wd, inplace, threads):
-    dt = p.dtype.type                       # the host's float64 numbers, rounded to the dtype
-    eta, wd = dt(eta), dt(wd)
-    _sgd_blocks(0, 1, p, g, po, eta, wd, inplace)
-
-
-@njit(cache=True, error_model="numpy", parallel=True)
-def _sgd_kernel_threads(p, g, po, eta, wd, inplace, threads):
-    dt = p.dtype.type                       # the host's float64 numbers, rounded to the dtype
-    eta, wd = dt(eta), dt(wd)
-    for t in prange(threads):
-        _sgd_blocks(t, threads, p, g, po, eta, wd, inplace)
+def {name}_loop({arrays}, {outs}, {scalars}):
+    if wd != 0:
+        for i in range(p.size):
+            {targets} = {name}(p[i], g[i] + wd * p[i], {element_args})
+    else:
+        for i in range(p.size):
+            {targets} = {name}(p[i], g[i], {element_args})
 
 
 @njit(inline="always")
-def _momentum_blocks(t, T, p, g, v, po, vo, eta, lam, wd, nesterov, inplace):
+def {name}_blocks(t, T, {arrays}, {outs}, {scalars}, inplace):
     n = p.size
     for k in range(t, (n + BLOCK - 1) // BLOCK, T):
         i, j = k * BLOCK, min(n, (k + 1) * BLOCK)
-        ps, gs, vs = p[i:j], g[i:j], v[i:j]
+        {block_arrays} = {block_slices}
         if inplace:
-            _momentum_loop(ps, gs, vs, ps, vs, eta, lam, wd, nesterov)
+            {name}_loop({block_arrays}, {block_same}, {scalars})
         else:
-            _momentum_loop(ps, gs, vs, po[i:j], vo[i:j], eta, lam, wd, nesterov)
+            {name}_loop({block_arrays}, {block_outs}, {scalars})
 
 
 @njit(cache=True, error_model="numpy")
-def _momentum_kernel(p, g, v, po, vo, eta, lam, wd, nesterov, inplace, threads):
+def {name}_kernel({arrays}, {outs}, {scalars}, inplace, threads):
     dt = p.dtype.type                       # the host's float64 numbers, rounded to the dtype
-    eta, lam, wd = dt(eta), dt(lam), dt(wd)
-    _momentum_blocks(0, 1, p, g, v, po, vo, eta, lam, wd, nesterov, inplace)
+    {rounded} = {rounding}
+    {name}_blocks(0, 1, {arrays}, {outs}, {scalars}, inplace)
 
 
 @njit(cache=True, error_model="numpy", parallel=True)
-def _momentum_kernel_threads(p, g, v, po, vo, eta, lam, wd, nesterov, inplace, threads):
+def {name}_kernel_threads({arrays}, {outs}, {scalars}, inplace, threads):
     dt = p.dtype.type                       # the host's float64 numbers, rounded to the dtype
-    eta, lam, wd = dt(eta), dt(lam), dt(wd)
+    {rounded} = {rounding}
     for t in prange(threads):
-        _momentum_blocks(t, threads, p, g, v, po, vo, eta, lam, wd, nesterov, inplace)
+        {name}_blocks(t, threads, {arrays}, {outs}, {scalars}, inplace)
+'''
+
+#: The names the generated passes use for themselves, which a rule's arguments must not take.
+_RESERVED = {"i", "j", "k", "n", "t", "T", "dt", "wd", "inplace", "threads", "BLOCK"}
+
+#: Each kernel's threaded twin; :func:`_passes` adds each rule's pair.
+_THREADED = {}
+
+#: Each rule's generated source, by element function name, for a reader (``print(_SOURCE["_adam"])``).
+_SOURCE = {}
 
 
-@njit(inline="always")
-def _adagrad_blocks(t, T, p, g, s, po, so, eta, eps, wd, slide, inplace):
-    n = p.size
-    for k in range(t, (n + BLOCK - 1) // BLOCK, T):
-        i, j = k * BLOCK, min(n, (k + 1) * BLOCK)
-        ps, gs, ss = p[i:j], g[i:j], s[i:j]
-        if inplace:
-            _adagrad_loop(ps, gs, ss, ps, ss, eta, eps, wd, slide)
-        else:
-            _adagrad_loop(ps, gs, ss, po[i:j], so[i:j], eta, eps, wd, slide)
+def _passes(element, states=(), flags=()):
+    """Make one rule's kernels from its update of one parameter, ``element``.
+
+    ``element(p, g, *state, *scalars)`` is an ``@njit(inline="always")`` function of
+    one parameter's values that returns the new parameter (and, with ``states``, the
+    new state values, in ``states``' order). ``states`` names its state arguments,
+    ``flags`` those of its scalar arguments that are booleans (passed as they are;
+    every other scalar is a float64 from the host, rounded to the parameter's dtype
+    once, before the loop). The weight decay ``wd`` is added here: the loop passes
+    ``g + wd * p`` as the gradient when ``wd != 0``.
+
+    Defines ``<element>_loop``, ``<element>_blocks``, ``<element>_kernel`` and
+    ``<element>_kernel_threads`` in this module, from the text of :data:`_PASSES`, and
+    returns the two kernels, which take ``(*inputs, *outputs, *scalars, wd, *flags,
+    inplace, threads)``: the inputs ``p, g, *state``, the outputs one array for ``p``
+    and one per state array.
+    """
+    name = element.__name__
+    args = list(inspect.signature(element.py_func).parameters)
+    states, flags = list(states), list(flags)
+    if args[:2] != ["p", "g"] or args[2:2 + len(states)] != states:
+        raise TypeError(f"_passes: {name} must take (p, g, {', '.join(states)}, ...); takes {args}")
+    extra = args[2 + len(states):]
+    hyper = [a for a in extra if a not in flags]
+    outs = ["po"] + [s + "o" for s in states]
+    names = set(args) | set(outs)
+    if names & _RESERVED or len(names) != len(args) + len(outs) or not set(flags) <= set(extra):
+        raise TypeError(f"_passes: {name}'s arguments {args} clash with the generated names")
+    arrays = ["p", "g"] + states
+    written = ["p"] + states                            # the arrays each update writes
+    block = {a: a + "_b" for a in arrays}
+    rounded = hyper + ["wd"]
+    text = _PASSES.format(
+        name=name, arrays=", ".join(arrays), outs=", ".join(outs),
+        scalars=", ".join(rounded + flags),
+        targets=", ".join(f"{o}[i]" for o in outs),
+        element_args=", ".join([f"{s}[i]" for s in states] + extra),
+        block_arrays=", ".join(block[a] for a in arrays),
+        block_slices=", ".join(f"{a}[i:j]" for a in arrays),
+        block_same=", ".join(block[a] for a in written),
+        block_outs=", ".join(f"{o}[i:j]" for o in outs),
+        rounded=", ".join(rounded), rounding=", ".join(f"dt({s})" for s in rounded))
+    _SOURCE[name] = text
+    exec(compile("\n" * (_PASSES_LINE - 1) + text, __file__, "exec"), globals())
+    kernel, threaded = globals()[name + "_kernel"], globals()[name + "_kernel_threads"]
+    _THREADED[kernel] = threaded
+    return kernel, threaded
 
 
-@njit(cache=True, error_model="numpy")
-def _adagrad_kernel(p, g, s, po, so, eta, eps, wd, slide, inplace, threads):
-    dt = p.dtype.type                       # the host's float64 numbers, rounded to the dtype
-    eta, eps, wd = dt(eta), dt(eps), dt(wd)
-    _adagrad_blocks(0, 1, p, g, s, po, so, eta, eps, wd, slide, inplace)
-
-
-@njit(cache=True, error_model="numpy", parallel=True)
-def _adagrad_kernel_threads(p, g, s, po, so, eta, eps, wd, slide, inplace, threads):
-    dt = p.dtype.type                       # the host's float64 numbers, rounded to the dtype
-    eta, eps, wd = dt(eta), dt(eps), dt(wd)
-    for t in prange(threads):
-        _adagrad_blocks(t, threads, p, g, s, po, so, eta, eps, wd, slide, inplace)
-
-
-@njit(inline="always")
-def _rmsprop_blocks(t, T, p, g, s, po, so, eta, alpha, c_alpha, eps, wd, inplace):
-    n = p.size
-    for k in range(t, (n + BLOCK - 1) // BLOCK, T):
-        i, j = k * BLOCK, min(n, (k + 1) * BLOCK)
-        ps, gs, ss = p[i:j], g[i:j], s[i:j]
-        if inplace:
-            _rmsprop_loop(ps, gs, ss, ps, ss, eta, alpha, c_alpha, eps, wd)
-        else:
-            _rmsprop_loop(ps, gs, ss, po[i:j], so[i:j], eta, alpha, c_alpha, eps, wd)
-
-
-@njit(cache=True, error_model="numpy")
-def _rmsprop_kernel(p, g, s, po, so, eta, alpha, c_alpha, eps, wd, inplace, threads):
-    dt = p.dtype.type                       # the host's float64 numbers, rounded to the dtype
-    eta, alpha, c_alpha, eps, wd = dt(eta), dt(alpha), dt(c_alpha), dt(eps), dt(wd)
-    _rmsprop_blocks(0, 1, p, g, s, po, so, eta, alpha, c_alpha, eps, wd, inplace)
-
-
-@njit(cache=True, error_model="numpy", parallel=True)
-def _rmsprop_kernel_threads(p, g, s, po, so, eta, alpha, c_alpha, eps, wd, inplace, threads):
-    dt = p.dtype.type                       # the host's float64 numbers, rounded to the dtype
-    eta, alpha, c_alpha, eps, wd = dt(eta), dt(alpha), dt(c_alpha), dt(eps), dt(wd)
-    for t in prange(threads):
-        _rmsprop_blocks(t, threads, p, g, s, po, so, eta, alpha, c_alpha, eps, wd, inplace)
-
-
-@njit(inline="always")
-def _adadelta_blocks(t, T, p, g, a, b, po, ao, bo, eta, rho, c_rho, eps, wd, inplace):
-    n = p.size
-    for k in range(t, (n + BLOCK - 1) // BLOCK, T):
-        i, j = k * BLOCK, min(n, (k + 1) * BLOCK)
-        ps, gs, a_s, b_s = p[i:j], g[i:j], a[i:j], b[i:j]
-        if inplace:
-            _adadelta_loop(ps, gs, a_s, b_s, ps, a_s, b_s, eta, rho, c_rho, eps, wd)
-        else:
-            _adadelta_loop(ps, gs, a_s, b_s, po[i:j], ao[i:j], bo[i:j], eta, rho, c_rho, eps, wd)
-
-
-@njit(cache=True, error_model="numpy")
-def _adadelta_kernel(p, g, a, b, po, ao, bo, eta, rho, c_rho, eps, wd, inplace, threads):
-    dt = p.dtype.type                       # the host's float64 numbers, rounded to the dtype
-    eta, rho, c_rho, eps, wd = dt(eta), dt(rho), dt(c_rho), dt(eps), dt(wd)
-    _adadelta_blocks(0, 1, p, g, a, b, po, ao, bo, eta, rho, c_rho, eps, wd, inplace)
-
-
-@njit(cache=True, error_model="numpy", parallel=True)
-def _adadelta_kernel_threads(p, g, a, b, po, ao, bo, eta, rho, c_rho, eps, wd, inplace, threads):
-    dt = p.dtype.type                       # the host's float64 numbers, rounded to the dtype
-    eta, rho, c_rho, eps, wd = dt(eta), dt(rho), dt(c_rho), dt(eps), dt(wd)
-    for t in prange(threads):
-        _adadelta_blocks(t, threads, p, g, a, b, po, ao, bo, eta, rho, c_rho, eps, wd, inplace)
-
-
-@njit(inline="always")
-def _adam_blocks(t, T, p, g, m, v, po, mo, vo, b1, c1, b2, c2, step, inv_bc2, eps, wd, inplace):
-    n = p.size
-    for k in range(t, (n + BLOCK - 1) // BLOCK, T):
-        i, j = k * BLOCK, min(n, (k + 1) * BLOCK)
-        ps, gs, ms, vs = p[i:j], g[i:j], m[i:j], v[i:j]
-        if inplace:
-            _adam_loop(ps, gs, ms, vs, ps, ms, vs, b1, c1, b2, c2, step, inv_bc2, eps, wd)
-        else:
-            _adam_loop(ps, gs, ms, vs, po[i:j], mo[i:j], vo[i:j], b1, c1, b2, c2, step, inv_bc2,
-                       eps, wd)
-
-
-@njit(cache=True, error_model="numpy")
-def _adam_kernel(p, g, m, v, po, mo, vo, b1, c1, b2, c2, step, inv_bc2, eps, wd, inplace, threads):
-    dt = p.dtype.type                       # the host's float64 numbers, rounded to the dtype
-    b1, c1, b2, c2 = dt(b1), dt(c1), dt(b2), dt(c2)
-    step, inv_bc2, eps, wd = dt(step), dt(inv_bc2), dt(eps), dt(wd)
-    _adam_blocks(0, 1, p, g, m, v, po, mo, vo, b1, c1, b2, c2, step, inv_bc2, eps, wd, inplace)
-
-
-@njit(cache=True, error_model="numpy", parallel=True)
-def _adam_kernel_threads(p, g, m, v, po, mo, vo, b1, c1, b2, c2, step, inv_bc2, eps, wd, inplace,
-                         threads):
-    dt = p.dtype.type                       # the host's float64 numbers, rounded to the dtype
-    b1, c1, b2, c2 = dt(b1), dt(c1), dt(b2), dt(c2)
-    step, inv_bc2, eps, wd = dt(step), dt(inv_bc2), dt(eps), dt(wd)
-    for t in prange(threads):
-        _adam_blocks(t, threads, p, g, m, v, po, mo, vo, b1, c1, b2, c2, step, inv_bc2, eps, wd,
-                     inplace)
-
-
-@njit(inline="always")
-def _nadam_blocks(t, T, p, g, m, v, po, mo, vo, b1, c1, b2, c2, cm, cg, inv_bc2, alpha, eps, wd,
-                  inplace):
-    n = p.size
-    for k in range(t, (n + BLOCK - 1) // BLOCK, T):
-        i, j = k * BLOCK, min(n, (k + 1) * BLOCK)
-        ps, gs, ms, vs = p[i:j], g[i:j], m[i:j], v[i:j]
-        if inplace:
-            _nadam_loop(ps, gs, ms, vs, ps, ms, vs, b1, c1, b2, c2, cm, cg, inv_bc2, alpha, eps, wd)
-        else:
-            _nadam_loop(ps, gs, ms, vs, po[i:j], mo[i:j], vo[i:j], b1, c1, b2, c2, cm, cg, inv_bc2,
-                        alpha, eps, wd)
-
-
-@njit(cache=True, error_model="numpy")
-def _nadam_kernel(p, g, m, v, po, mo, vo, b1, c1, b2, c2, cm, cg, inv_bc2, alpha, eps, wd, inplace,
-                  threads):
-    dt = p.dtype.type                       # the host's float64 numbers, rounded to the dtype
-    b1, c1, b2, c2, cm = dt(b1), dt(c1), dt(b2), dt(c2), dt(cm)
-    cg, inv_bc2, alpha, eps, wd = dt(cg), dt(inv_bc2), dt(alpha), dt(eps), dt(wd)
-    _nadam_blocks(0, 1, p, g, m, v, po, mo, vo, b1, c1, b2, c2, cm, cg, inv_bc2, alpha, eps, wd,
-                  inplace)
-
-
-@njit(cache=True, error_model="numpy", parallel=True)
-def _nadam_kernel_threads(p, g, m, v, po, mo, vo, b1, c1, b2, c2, cm, cg, inv_bc2, alpha, eps, wd,
-                          inplace, threads):
-    dt = p.dtype.type                       # the host's float64 numbers, rounded to the dtype
-    b1, c1, b2, c2, cm = dt(b1), dt(c1), dt(b2), dt(c2), dt(cm)
-    cg, inv_bc2, alpha, eps, wd = dt(cg), dt(inv_bc2), dt(alpha), dt(eps), dt(wd)
-    for t in prange(threads):
-        _nadam_blocks(t, threads, p, g, m, v, po, mo, vo, b1, c1, b2, c2, cm, cg, inv_bc2, alpha,
-                      eps, wd, inplace)
-
+_sgd_kernel, _sgd_kernel_threads = _passes(_sgd)
+_momentum_kernel, _momentum_kernel_threads = _passes(_momentum, states=["v"], flags=["nesterov"])
+_adagrad_kernel, _adagrad_kernel_threads = _passes(_adagrad, states=["s"], flags=["slide"])
+_rmsprop_kernel, _rmsprop_kernel_threads = _passes(_rmsprop, states=["s"])
+_adadelta_kernel, _adadelta_kernel_threads = _passes(_adadelta, states=["a", "b"])
+_adam_kernel, _adam_kernel_threads = _passes(_adam, states=["m", "v"])
+_nadam_kernel, _nadam_kernel_threads = _passes(_nadam, states=["m", "v"])
 
 @njit(cache=True, error_model="numpy", fastmath={"reassoc"})
 def _sum_squares(a):
@@ -474,12 +320,6 @@ def _scaled(a, scale):
 
 # ---------------------------------------------------------------------------
 # the host side: flat views (or contiguous copies), outputs, results
-
-#: Each kernel's threaded twin.
-_THREADED = {_sgd_kernel: _sgd_kernel_threads, _momentum_kernel: _momentum_kernel_threads,
-             _adagrad_kernel: _adagrad_kernel_threads, _rmsprop_kernel: _rmsprop_kernel_threads,
-             _adadelta_kernel: _adadelta_kernel_threads, _adam_kernel: _adam_kernel_threads,
-             _nadam_kernel: _nadam_kernel_threads}
 
 
 def _flat(a):
