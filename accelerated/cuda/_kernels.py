@@ -81,6 +81,9 @@ The families and their kernels
     \hat y_i z_i` in float64, the row of :math:`\partial L/\partial z` written, the
     row's loss added to the block's partial (the output layer's bias optionally
     added on the fly).
+    ``sigmoid_xent``: a sigmoid output and binary cross entropy fused, one thread per
+    entry: :math:`e^{-|z|}` once, for the softplus form of the loss and the stable
+    sigmoid of :math:`\partial L/\partial z`, the losses reduced to one partial per block.
     ``loss_surface``: one thread per grid point :math:`(w, b)`; the block stages
     ``x1`` and ``y_hat`` through shared memory in chunks of ``T * T`` examples.
 :func:`build_descent` (``dtype``, ``threads``)
@@ -572,9 +575,30 @@ def build_losses(dtype: str, threads: int, tile: int) -> SimpleNamespace:
         if i < b_grid.shape[0] and j < w_grid.shape[0]:
             L[i, j] = NP(acc / N)
 
+    @jit
+    def sigmoid_xent(z, y_hat, dz, P, Md):
+        # Per entry of the flat z: l = max(z, 0) - z y_hat + log1p(e) with e = exp(-|z|) (the stable
+        # softplus form), dL/dz = (sigmoid(z) - y_hat) / M; the losses reduced to one partial per block.
+        sh = cuda.shared.array(TH, SF64)
+        t = cuda.threadIdx.x
+        zero = NP(0.0)
+        one = NP(1.0)
+        acc = F64(0.0)
+        for i in range(cuda.grid(1), z.shape[0], cuda.gridsize(1)):
+            zi = z[i]
+            ti = y_hat[i]
+            e = NP(math.exp(-abs(zi)))
+            acc += F64((max(zi, zero) - zi * ti) + NP(math.log1p(e)))
+            y = one / (one + e) if zi >= zero else e / (one + e)
+            dz[i] = (y - ti) / Md
+        sh[t] = acc
+        block_sum(sh, t)
+        if t == 0:
+            P[cuda.blockIdx.x] = sh[0]
+
     return SimpleNamespace(loss_partial=loss_partial, readout_loss=readout_loss,
         finalize_losses=finalize_losses, xent_partial=xent_partial, softmax_xent=softmax_xent,
-        loss_surface=loss_surface)
+        sigmoid_xent=sigmoid_xent, loss_surface=loss_surface)
 
 
 # ---------------------------------------------------------------- descent steps

@@ -297,6 +297,21 @@ def softmax_cross_entropy(z, y_hat, divisor, ws=None):
     return L, dz
 
 
+def sigmoid_cross_entropy(z, y_hat, divisor, ws=None):
+    """The fused loss of ``sigmoid(z)`` against ``y_hat`` (any shape, taken flat); returns ``(L, dL_dz)``
+    (``L`` a device 1-vector, the sum of the entries' losses over ``divisor``)."""
+    zf, hf = flat(z), flat(y_hat)
+    n = zf.shape[0]
+    S = blocks_1d(n)
+    P = scratch(ws, "loss", (1, S), F64)
+    dz = empty(z.shape, z.dtype)
+    loss_kernels(z.dtype).sigmoid_xent[S, config.threads](
+        zf, hf, dz.reshape(n), P.reshape(S), np.dtype(z.dtype).type(divisor))
+    L = empty(1, z.dtype)
+    loss_kernels(z.dtype).finalize_losses[1, config.threads](P, L, divisor, divisor, 1)
+    return L, dz
+
+
 # ---------------------------------------------------------------- row-wise and grouped activations
 
 

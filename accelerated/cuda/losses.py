@@ -13,8 +13,8 @@ largest score, accumulates :math:`\sum_j e^{z_j - \max z}`, :math:`s^n` and
 :math:`\sum_i \hat y_i z_i` in float64, writes the row of
 :math:`\partial L/\partial z` and adds its loss to the block's partial sum.
 
-:func:`sigmoid_cross_entropy` has its own two kernels, here (:func:`_sigmoid_xent_kernels`): one
-thread per entry computes :math:`e^{-|z|}` once for the softplus term of the loss and the stable
+:func:`sigmoid_cross_entropy` takes one thread per entry (the losses family's ``sigmoid_xent``
+kernel): it computes :math:`e^{-|z|}` once for the softplus term of the loss and the stable
 sigmoid of the gradient, writes :math:`\partial L/\partial z` and adds its loss (float64) to the
 block's partial sum; a one-block kernel adds the partials and divides by :math:`M`.
 
@@ -22,19 +22,13 @@ block's partial sum; a one-block kernel adds the partials and divides by :math:`
 :math:`(w, b)`, the examples streamed through shared memory.
 """
 
-import math
-from functools import lru_cache
-from types import SimpleNamespace
-
-import numba
 import numpy as np
-from numba import cuda
 from reference import _check
 from reference.losses import LOSSES, REDUCTIONS
 
-from . import _device, _ops
+from . import _ops
 from ._kernels import LOSS_CODE
-from ._launch import any_device, blocks_1d, cdiv, config, dev, empty, flat, result, simulator_paced
+from ._launch import any_device, cdiv, config, dev, empty, result, simulator_paced
 
 
 def _loss(fn, kind, y, y_hat, reduction):
@@ -210,47 +204,6 @@ def softmax_cross_entropy(z, y_hat, reduction="mean"):
     return np.dtype(z.dtype).type(L.copy_to_host()[0]), result(dz, on_device)
 
 
-@lru_cache(maxsize=None)
-def _sigmoid_xent_kernels(dtype: str, threads: int) -> SimpleNamespace:
-    """The two kernels of :func:`sigmoid_cross_entropy` for one dtype and block size."""
-    NP = np.dtype(dtype).type
-    F64 = np.float64
-    SF64 = numba.float64
-    TH = threads
-    jit = _device.kernel_jit()
-    block_sum = _device.block_sum(threads)
-
-    @jit
-    def partial(z, y_hat, dz, P, Md):
-        # l = max(z, 0) - z y_hat + log1p(e), e = exp(-|z|); dz = (sigmoid(z) - y_hat) / M
-        sh = cuda.shared.array(TH, SF64)
-        t = cuda.threadIdx.x
-        zero = NP(0.0)
-        one = NP(1.0)
-        acc = F64(0.0)
-        for i in range(cuda.grid(1), z.shape[0], cuda.gridsize(1)):
-            zi = z[i]
-            ti = y_hat[i]
-            e = NP(math.exp(-abs(zi)))
-            acc += F64((max(zi, zero) - zi * ti) + NP(math.log1p(e)))
-            y = one / (one + e) if zi >= zero else e / (one + e)
-            dz[i] = (y - ti) / Md
-        sh[t] = acc
-        block_sum(sh, t)                                  # the backend's one tree-sum into sh[0]
-        if t == 0:
-            P[cuda.blockIdx.x] = sh[0]
-
-    @jit
-    def finish(P, out, M):
-        if cuda.grid(1) == 0:
-            total = F64(0.0)
-            for k in range(P.shape[0]):
-                total += P[k]
-            out[0] = NP(total / M)
-
-    return SimpleNamespace(partial=partial, finish=finish)
-
-
 @simulator_paced
 def sigmoid_cross_entropy(z, y_hat, reduction="mean"):
     r"""A sigmoid output and binary cross entropy in one stable step, from the scores ``z``.
@@ -280,13 +233,5 @@ def sigmoid_cross_entropy(z, y_hat, reduction="mean"):
     z, y_hat = _check.arrays("sigmoid_cross_entropy", z=(z, "N, K"), y_hat=(y_hat, "N, K"))
     _check.choice("sigmoid_cross_entropy", "reduction", reduction, REDUCTIONS)
     M = z.shape[0] * z.shape[1] if reduction == "mean" else 1
-    zf, hf = flat(dev(z)), flat(dev(y_hat))
-    n = zf.shape[0]
-    k = _sigmoid_xent_kernels(np.dtype(z.dtype).str, config.threads)
-    dz = empty(z.shape, z.dtype)
-    S = blocks_1d(n)
-    P = empty(S, np.float64)
-    k.partial[S, config.threads](zf, hf, dz.reshape(n), P, np.dtype(z.dtype).type(M))
-    L = empty(1, z.dtype)
-    k.finish[1, 1](P, L, M)
+    L, dz = _ops.sigmoid_cross_entropy(dev(z), dev(y_hat), M)
     return np.dtype(z.dtype).type(L.copy_to_host()[0]), result(dz, on_device)

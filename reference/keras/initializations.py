@@ -23,62 +23,98 @@ _DEFAULT = "float32"
 
 
 def uniform(shape, rng, dtype=_DEFAULT, scale=0.05):
-    r""":math:`\mathcal U(-s, s)`, Keras 1's ``uniform(shape, scale=0.05)``."""
+    r""":math:`\mathcal U(-s, s)`, Keras 1's ``uniform(shape, scale=0.05)``.
+
+    Concept: model.dense (the layer's starting W and b)
+    """
     return _init.RandomUniform(-scale, scale)(shape, rng, dtype)
 
 
 def normal(shape, rng, dtype=_DEFAULT, scale=0.05):
-    r""":math:`\mathcal N(0, s^2)`, Keras 1's ``normal(shape, scale=0.05)``."""
+    r""":math:`\mathcal N(0, s^2)`, Keras 1's ``normal(shape, scale=0.05)``.
+
+    Concept: model.dense (the layer's starting W and b)
+    """
     return _init.RandomNormal(0.0, scale)(shape, rng, dtype)
 
 
 def zero(shape, rng=None, dtype=_DEFAULT):
-    """Zeros (``rng`` is not used and may be omitted)."""
+    """Zeros (``rng`` is not used and may be omitted).
+
+    Concept: model.dense (the layer's starting W and b)
+    """
     return _init.Zeros()(shape, rng if rng is not None else _no_rng(), dtype)
 
 
 def one(shape, rng=None, dtype=_DEFAULT):
-    """Ones (``rng`` is not used and may be omitted)."""
+    """Ones (``rng`` is not used and may be omitted).
+
+    Concept: model.dense (the layer's starting W and b)
+    """
     return _init.Ones()(shape, rng if rng is not None else _no_rng(), dtype)
 
 
 def glorot_uniform(shape, rng, dtype=_DEFAULT):
-    r""":math:`\mathcal U(\pm\sqrt{6/(\text{fan-in}+\text{fan-out})})`."""
+    r""":math:`\mathcal U(\pm\sqrt{6/(\text{fan-in}+\text{fan-out})})`.
+
+    Concept: model.dense (the layer's starting W and b)
+    """
     return _init.GlorotUniform()(shape, rng, dtype)
 
 
 def glorot_normal(shape, rng, dtype=_DEFAULT):
-    r""":math:`\mathcal N(0, 2/(\text{fan-in}+\text{fan-out}))`."""
+    r""":math:`\mathcal N(0, 2/(\text{fan-in}+\text{fan-out}))`.
+
+    Concept: model.dense (the layer's starting W and b)
+    """
     return _init.GlorotNormal()(shape, rng, dtype)
 
 
 def he_uniform(shape, rng, dtype=_DEFAULT):
-    r""":math:`\mathcal U(\pm\sqrt{6/\text{fan-in}})`."""
+    r""":math:`\mathcal U(\pm\sqrt{6/\text{fan-in}})`.
+
+    Concept: model.dense (the layer's starting W and b)
+    """
     return _init.HeUniform()(shape, rng, dtype)
 
 
 def he_normal(shape, rng, dtype=_DEFAULT):
-    r""":math:`\mathcal N(0, 2/\text{fan-in})`."""
+    r""":math:`\mathcal N(0, 2/\text{fan-in})`.
+
+    Concept: model.dense (the layer's starting W and b)
+    """
     return _init.HeNormal()(shape, rng, dtype)
 
 
 def lecun_uniform(shape, rng, dtype=_DEFAULT):
-    r""":math:`\mathcal U(\pm\sqrt{3/\text{fan-in}})`."""
+    r""":math:`\mathcal U(\pm\sqrt{3/\text{fan-in}})`.
+
+    Concept: model.dense (the layer's starting W and b)
+    """
     return _init.LecunUniform()(shape, rng, dtype)
 
 
 def lecun_normal(shape, rng, dtype=_DEFAULT):
-    r""":math:`\mathcal N(0, 1/\text{fan-in})` (a Keras 2 name)."""
+    r""":math:`\mathcal N(0, 1/\text{fan-in})` (a Keras 2 name).
+
+    Concept: model.dense (the layer's starting W and b)
+    """
     return _init.LecunNormal()(shape, rng, dtype)
 
 
 def identity(shape, rng=None, dtype=_DEFAULT, scale=1.0):
-    """``scale`` times the identity of a square ``shape`` (``rng`` is not used and may be omitted)."""
+    """``scale`` times the identity of a square ``shape`` (``rng`` is not used and may be omitted).
+
+    Concept: model.dense (the layer's starting W and b)
+    """
     return _init.Identity(scale)(shape, rng if rng is not None else _no_rng(), dtype)
 
 
 def orthogonal(shape, rng, dtype=_DEFAULT, scale=1.1):
-    """``scale`` times a random orthogonal matrix; Keras 1's default scale 1.1 (Keras 2's gain is 1)."""
+    """``scale`` times a random orthogonal matrix; Keras 1's default scale 1.1 (Keras 2's gain is 1).
+
+    Concept: model.dense (the layer's starting W and b)
+    """
     return _init.Orthogonal(scale)(shape, rng, dtype)
 
 

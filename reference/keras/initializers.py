@@ -105,6 +105,8 @@ def fans(shape):
     ``()``: (1, 1); ``(n,)``: (n, n); ``(fan_in, fan_out)``: as given; ``(..., C, F)``:
     :math:`(rC, rF)` with :math:`r` the product of the leading (receptive-field) axes,
     e.g. a ``(3, 3, 16, 32)`` kernel has fan-in 144 and fan-out 288.
+
+    Concept: model.dense (the layer's starting W and b)
     """
     shape = _shape("fans", shape)
     if len(shape) == 0:
@@ -417,6 +419,8 @@ def serialize(initializer):
     ------
     ValueError
         For a plain function, which has no config to write.
+
+    Concept: model.dense (the layer's starting W and b)
     """
     if not isinstance(initializer, Initializer):
         raise ValueError(f"serialize: only an Initializer of reference.keras.initializers can be written as "
@@ -425,7 +429,10 @@ def serialize(initializer):
 
 
 def deserialize(config):
-    """The initializer :func:`serialize` wrote."""
+    """The initializer :func:`serialize` wrote.
+
+    Concept: model.dense (the layer's starting W and b)
+    """
     if (not isinstance(config, dict) or set(config) != {"class_name", "config"}
             or not isinstance(config["config"], dict)):
         raise ValueError(f"deserialize: config must be a dict {{'class_name': ..., 'config': {{...}}}} from "
@@ -452,6 +459,8 @@ def get(identifier):
     ------
     ValueError
         For an unknown name (the message lists the valid ones) or anything else.
+
+    Concept: model.dense (the layer's starting W and b)
     """
     if isinstance(identifier, Initializer):
         return identifier

@@ -169,6 +169,8 @@ def register(loss):
         If ``loss`` is not a :class:`Loss` instance.
     ValueError
         If one of its names is taken.
+
+    Concept: loss.mse, loss.mae, loss.cross_entropy
     """
     if not isinstance(loss, Loss):
         raise TypeError(f"losses.register: loss must be a Loss instance; got {type(loss).__name__}")
@@ -189,7 +191,10 @@ for _loss in (MeanSquaredError(), MeanAbsoluteError(), CategoricalCrossentropy()
 
 
 def names():
-    """The losses' own names (no aliases), in the order they were registered."""
+    """The losses' own names (no aliases), in the order they were registered.
+
+    Concept: loss.mse, loss.mae, loss.cross_entropy
+    """
     seen = []
     for loss in _REGISTRY.values():
         if loss.name not in seen:
@@ -198,7 +203,10 @@ def names():
 
 
 def all_names():
-    """Every name ``compile`` accepts, aliases included."""
+    """Every name ``compile`` accepts, aliases included.
+
+    Concept: loss.mse, loss.mae, loss.cross_entropy
+    """
     return tuple(_REGISTRY)
 
 
@@ -209,6 +217,8 @@ def get(identifier, where="Sequential.compile"):
     ------
     ValueError
         For an unknown name (the message lists the valid ones).
+
+    Concept: loss.mse, loss.mae, loss.cross_entropy
     """
     if isinstance(identifier, Loss):
         return identifier

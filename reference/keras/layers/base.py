@@ -104,21 +104,34 @@ def _positive_int(where, name, value, minimum=1):
 
 
 def format_shape(shape):
-    """``(3,)``, ``(3, 4)``: a shape as Python writes a tuple."""
+    """``(3,)``, ``(3, 4)``: a shape as Python writes a tuple.
+
+    Concept: model.dense (how layers are stacked: each takes the shape the one before gives)
+    """
     return "(" + ", ".join(str(s) for s in shape) + ("," if len(shape) == 1 else "") + ")"
 
 
 def format_shapes(shapes):
+    """Several shapes as one list, ``[(3,), (3, 4)]`` (a layer with several inputs or outputs).
+
+    Concept: model.dense (how layers are stacked: each takes the shape the one before gives)
+    """
     return "[" + ", ".join(format_shape(s) for s in shapes) + "]"
 
 
 def batch_shape(shape):
-    """A shape with Keras's batch axis in front: ``(None, 25, 26, 26)``."""
+    """A shape with Keras's batch axis in front: ``(None, 25, 26, 26)``.
+
+    Concept: model.dense (how layers are stacked: each takes the shape the one before gives)
+    """
     return "(" + ", ".join(["None"] + [str(s) for s in shape]) + ")"
 
 
 def example_shape(where, name, shape):
-    """``shape`` (an int or a sequence of ints >= 1) as a tuple, one example's shape."""
+    """``shape`` (an int or a sequence of ints >= 1) as a tuple, one example's shape.
+
+    Concept: model.dense (how layers are stacked: each takes the shape the one before gives)
+    """
     items = tuple(shape) if isinstance(shape, (tuple, list)) else (shape,)
     if not items:
         raise ValueError(f"{where}: {name} must name at least one axis, such as (D,); got {shape!r}")
@@ -131,6 +144,8 @@ def declared_input_shape(where, input_shape=None, input_dim=None, batch_input_sh
     ``input_shape=(D,)`` or ``(C, H, W)`` (Keras 2), ``input_dim=D`` (Keras 1 and 2; the same
     as ``input_shape=(D,)``), ``batch_input_shape=(None, D)`` (Keras 1: the batch axis first,
     whose size is not fixed here). Given together, they must agree.
+
+    Concept: model.dense (how layers are stacked: each takes the shape the one before gives)
     """
     found = []
     if input_shape is not None:
@@ -418,16 +433,25 @@ class Layer:
 
 
 def rows(shape):
-    """The number of rows when every axis but the last is folded into the batch axis."""
+    """The number of rows when every axis but the last is folded into the batch axis.
+
+    Concept: model.dense (how layers are stacked: each takes the shape the one before gives)
+    """
     return math.prod(shape[:-1])
 
 
 def as_matrix(x):
-    """``x`` as a 2-D ``(rows, last axis)`` array (itself if 2-D): how a last-axis layer meets a primitive."""
+    """``x`` as a 2-D ``(rows, last axis)`` array (itself if 2-D): how a last-axis layer meets a primitive.
+
+    Concept: model.dense (how layers are stacked: each takes the shape the one before gives)
+    """
     shape = tuple(x.shape)                     # a plain tuple: device arrays' shapes refuse negative indices
     return x if len(shape) == 2 else x.reshape((rows(shape), shape[-1]))
 
 
 def as_shape(a, shape):
-    """``a`` reshaped to ``shape`` (itself if it already is)."""
+    """``a`` reshaped to ``shape`` (itself if it already is).
+
+    Concept: model.dense (how layers are stacked: each takes the shape the one before gives)
+    """
     return a if tuple(a.shape) == tuple(shape) else a.reshape(tuple(shape))

@@ -34,7 +34,10 @@ def _activation(where, value):
 
 
 def activation_forward(B, name, z):
-    """``B.<name>_forward(z)`` (softmax over the last axis); ``"linear"`` is the identity (no call)."""
+    """``B.<name>_forward(z)`` (softmax over the last axis); ``"linear"`` is the identity (no call).
+
+    Concept: act.sigmoid, act.relu, act.leaky_relu, model.softmax
+    """
     if name == "linear":
         return z, None
     if name == "leaky_relu":
@@ -46,7 +49,10 @@ def activation_forward(B, name, z):
 
 
 def activation_backward(B, name, da, cache):
-    r"""``B.<name>_backward(da, cache)``: :math:`\partial L/\partial z` from :math:`\partial L/\partial a`."""
+    r"""``B.<name>_backward(da, cache)``: :math:`\partial L/\partial z` from :math:`\partial L/\partial a`.
+
+    Concept: act.sigmoid, act.relu, act.leaky_relu, model.softmax
+    """
     if name == "linear":
         return da
     if name == "softmax" and len(da.shape) != 2:

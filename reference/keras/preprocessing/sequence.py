@@ -46,6 +46,8 @@ def pad_sequences(sequences, maxlen=None, dtype="int32", padding="pre", truncati
     >>> pad_sequences([[1], [2, 3]], padding='post')
     array([[1, 0],
            [2, 3]], dtype=int32)
+
+    Concept: batch.minibatch (sequences of unequal length made one batch array)
     """
     where = "pad_sequences"
     if isinstance(sequences, (str, bytes)) or not hasattr(sequences, "__len__") or not hasattr(sequences, "__iter__"):

@@ -25,7 +25,10 @@ MATRIX_MODES = ("binary", "count", "freq", "tfidf")
 
 
 def base_filter():
-    """Keras 1's default ``filters``: :data:`DEFAULT_FILTERS`."""
+    """Keras 1's default ``filters``: :data:`DEFAULT_FILTERS`.
+
+    Concept: data.onehot (words as 1-of-N indices; hashing_trick is word hashing)
+    """
     return DEFAULT_FILTERS
 
 
@@ -51,6 +54,8 @@ def text_to_word_sequence(text, filters=DEFAULT_FILTERS, lower=True, split=" "):
     """The words of ``text``: lowercased (``lower``), each character of ``filters`` made a separator, split on ``split``.
 
     Empty words are dropped. ``text_to_word_sequence("Hello, world!")`` is ``['hello', 'world']``.
+
+    Concept: data.onehot (words as 1-of-N indices; hashing_trick is word hashing)
     """
     where = "text_to_word_sequence"
     text = _str(where, "text", text)
@@ -74,6 +79,8 @@ def hashing_trick(text, n, hash_function=None, filters=DEFAULT_FILTERS, lower=Tr
     the word's UTF-8 bytes. (Keras's default is Python's ``hash``, which changes from
     one run to the next unless ``PYTHONHASHSEED`` is fixed; MD5 gives the same indices
     on every run.) Different words may share an index.
+
+    Concept: data.onehot (words as 1-of-N indices; hashing_trick is word hashing)
     """
     where = "hashing_trick"
     if isinstance(n, (bool, np.bool_)) or not isinstance(n, numbers.Integral) or n < 2:
@@ -88,7 +95,10 @@ def hashing_trick(text, n, hash_function=None, filters=DEFAULT_FILTERS, lower=Tr
 
 
 def one_hot(text, n, filters=DEFAULT_FILTERS, lower=True, split=" "):
-    """Keras's ``one_hot``: the words' hashed indices in ``1 .. n-1`` (:func:`hashing_trick` with MD5)."""
+    """Keras's ``one_hot``: the words' hashed indices in ``1 .. n-1`` (:func:`hashing_trick` with MD5).
+
+    Concept: data.onehot (words as 1-of-N indices; hashing_trick is word hashing)
+    """
     return hashing_trick(text, n, hash_function="md5", filters=filters, lower=lower, split=split)
 
 
