@@ -17,11 +17,12 @@ Training DNN") of the Deep Learning Tutorial (``003_ec86197519796290.txt``):
 The model is built with :mod:`reference.keras` exactly as the slide writes it, but
 with 64 inputs instead of 28×28. Data: scikit-learn's 8×8 digits
 (``reference.data.load_digits``: 1,347 training and 450 test images, a stratified split
-drawn from the seed), not MNIST, which the project does not ship. What must match is
-the number of *updates*, not the epochs: MNIST's 60,000 images make 600 updates per
+drawn from the seed), not MNIST, which the project does not ship. What training
+costs is counted in *updates*, not epochs: MNIST's 60,000 images make 600 updates per
 epoch at ``batch_size=100``, 12,000 in the slide's 20 epochs; the digits make 14 per
-epoch, so this tutorial runs 300 epochs (4,200 updates), enough to show the slides'
-shapes. The full-batch run ("no batch") has the same 300 epochs, hence 300 updates.
+epoch, so this tutorial runs 300 epochs, 4,200 updates: about a third of the slide's,
+not the same number, but enough to show the slides' shapes. The full-batch run ("no
+batch") has the same 300 epochs, hence 300 updates.
 
 Hidden width: the slide's 500 hidden units (``HIDDEN``), so the network is the slide's
 own 64-500-500-10; each of the three runs is 4,200 updates of about 3 ms on the cpu

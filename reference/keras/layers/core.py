@@ -306,4 +306,5 @@ class Maxout(_LastAxisDense):
         return {**super().get_config(), "units": self.units, "k": self.k}
 
 
-__all__ = ["Dense", "Activation", "Maxout", "ACTIVATION_NAMES", "LEAKY_RELU_ALPHA"]
+__all__ = ["Dense", "Activation", "Maxout", "ACTIVATION_NAMES", "LEAKY_RELU_ALPHA", "activation_forward",
+           "activation_backward"]
