@@ -49,9 +49,9 @@ the primitives and where this model layer differs from Keras.
 """
 
 # Keras 1's module paths: reference.keras.callbacks, .initializers (.initializations), .losses
-# (.objectives), .utils (.utils.np_utils), .preprocessing (.sequence, .text), .backend.
+# (.objectives), .regularizers, .utils (.utils.np_utils), .preprocessing (.sequence, .text), .backend.
 from . import (backend, callbacks, initializations, initializers, layers, losses, models, objectives,
-               optimizers, preprocessing, utils)
+               optimizers, preprocessing, regularizers, utils)
 from .callbacks import (Callback, CallbackList, EarlyStopping, History, LambdaCallback,
                         LearningRateScheduler, ModelCheckpoint, TerminateOnNaN)
 from .layers import ACTIVATION_NAMES, Activation, Dense, LeakyReLU, Maxout, PReLU
