@@ -275,7 +275,10 @@ class Layer:
                 raise TypeError(f"{where}: unexpected keyword argument {arg!r}"
                                 + (f" (its regularizer keywords: {known})" if known else ""))
             if keyword in given:
-                raise TypeError(f"{where}: give {keyword} (Keras 2) or {given[keyword]} (Keras 1), not both")
+                first = given[keyword]
+                raise TypeError(f"{where}: give {keyword} (Keras 2) or "
+                                f"{first if first != keyword else arg} (Keras 1), not both; got "
+                                f"{first}={regularizers[first]!r}, {arg}={value!r}")
             given[keyword] = arg
             self._set_regularizer(where, arg, keyword, value)
         self.declared_shape = declared_input_shape(where, input_shape, input_dim, batch_input_shape)
