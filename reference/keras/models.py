@@ -18,7 +18,8 @@ How ``fit`` trains
   :data:`reference.network.ACTIVATIONS`, the last one in :data:`reference.network.OUTPUTS`
   (softmax, sigmoid or linear), on 2-D data, every layer trainable, the optimizer plain
   SGD (no momentum, no decay), the loss ``mse``, ``mae`` or categorical cross entropy with
-  a softmax output, and no callback asking for mini-batches, one epoch is one call of the
+  a softmax output, no weight regularizer (:mod:`reference.keras.regularizers`), and no
+  callback asking for mini-batches, one epoch is one call of the
   fused primitive ``B.mlp_epoch`` (integer labels are one-hot encoded first).
 * **Generic path.** Otherwise, batch by batch: the layers' ``forward`` in order (with
   ``training=True`` and the model's Generator), the loss of :mod:`reference.keras.losses`
@@ -29,7 +30,11 @@ How ``fit`` trains
   :mod:`reference.keras.optimizers`; the learning rate of the :math:`k`-th update is
   ``B.lr_schedule(lr, k, "inverse_time", decay)`` when the optimizer has a ``decay``).
   A frozen parameter (``layer.trainable = False``) is not updated, and its optimizer
-  state stays as it was.
+  state stays as it was. A regularized parameter's penalty gradient
+  (``reg.gradient(param)``, on the host) is added to its gradient before the update, and
+  each batch's loss is the data loss plus the penalties of the weights its forward pass
+  used (frozen ones included, as in Keras); ``evaluate`` and ``val_loss`` add the penalties
+  too.
 
 Both paths take the batches in the same order and compute the same formulas, so
 they give the same numbers (the spec tests check it). On ``cuda`` the parameters and
