@@ -44,14 +44,15 @@ and ``decay``), :class:`~reference.keras.optimizers.Adagrad`,
 :class:`~reference.keras.optimizers.Adam` and :class:`~reference.keras.optimizers.Nadam`
 (or their names, ``optimizer='adam'``); the losses of :mod:`reference.keras.losses`
 (``'mse'``, ``'mae'``, ``'categorical_crossentropy'``, ``'sparse_categorical_crossentropy'``,
-``'binary_crossentropy'``); the metric ``'accuracy'`` (Keras 1's ``'acc'``). :mod:`reference.keras.models` says how ``fit`` maps onto
+``'binary_crossentropy'``); the weight penalties of :mod:`reference.keras.regularizers`
+(``Dense(..., kernel_regularizer=l2(0.01))``, Keras 1's ``W_regularizer=``); the metric ``'accuracy'`` (Keras 1's ``'acc'``). :mod:`reference.keras.models` says how ``fit`` maps onto
 the primitives and where this model layer differs from Keras.
 """
 
 # Keras 1's module paths: reference.keras.callbacks, .initializers (.initializations), .losses
-# (.objectives), .utils (.utils.np_utils), .preprocessing (.sequence, .text), .backend.
+# (.objectives), .regularizers, .utils (.utils.np_utils), .preprocessing (.sequence, .text), .backend.
 from . import (backend, callbacks, initializations, initializers, layers, losses, models, objectives,
-               optimizers, preprocessing, utils)
+               optimizers, preprocessing, regularizers, utils)
 from .callbacks import (Callback, CallbackList, EarlyStopping, History, LambdaCallback,
                         LearningRateScheduler, ModelCheckpoint, TerminateOnNaN)
 from .layers import ACTIVATION_NAMES, Activation, Dense, LeakyReLU, Maxout, PReLU

@@ -18,7 +18,8 @@ How ``fit`` trains
   :data:`reference.network.ACTIVATIONS`, the last one in :data:`reference.network.OUTPUTS`
   (softmax, sigmoid or linear), on 2-D data, every layer trainable, the optimizer plain
   SGD (no momentum, no decay), the loss ``mse``, ``mae`` or categorical cross entropy with
-  a softmax output, and no callback asking for mini-batches, one epoch is one call of the
+  a softmax output, no weight regularizer (:mod:`reference.keras.regularizers`), and no
+  callback asking for mini-batches, one epoch is one call of the
   fused primitive ``B.mlp_epoch`` (integer labels are one-hot encoded first).
 * **Generic path.** Otherwise, batch by batch: the layers' ``forward`` in order (with
   ``training=True`` and the model's Generator), the loss of :mod:`reference.keras.losses`
@@ -29,7 +30,11 @@ How ``fit`` trains
   :mod:`reference.keras.optimizers`; the learning rate of the :math:`k`-th update is
   ``B.lr_schedule(lr, k, "inverse_time", decay)`` when the optimizer has a ``decay``).
   A frozen parameter (``layer.trainable = False``) is not updated, and its optimizer
-  state stays as it was.
+  state stays as it was. A regularized parameter's penalty gradient
+  (``reg.gradient(param)``, on the host) is added to its gradient before the update, and
+  each batch's loss is the data loss plus the penalties of the weights its forward pass
+  used (frozen ones included, as in Keras); ``evaluate`` and ``val_loss`` add the penalties
+  too.
 
 Both paths take the batches in the same order and compute the same formulas, so
 they give the same numbers (the spec tests check it). On ``cuda`` the parameters and
@@ -443,6 +448,16 @@ class Sequential(Layer):
     def trainable_mask(self):
         return tuple(t and self._trainable for layer in self.layers for t in layer.trainable_mask)
 
+    @property
+    def param_regularizers(self):
+        """One regularizer (or None) per parameter array, through the layers (the order of ``params``)."""
+        return tuple(r for layer in self.layers for r in layer.param_regularizers)
+
+    @property
+    def regularizers(self):
+        """``{"dense_1/kernel": regularizer, ...}``: the penalised parameters by their names through the layers."""
+        return {name: reg for name, reg in zip(self.param_names, self.param_regularizers) if reg is not None}
+
     def forward(self, B, x, params, training=False, rng=None, *, logits=False):
         """The layers' forward passes in order (see :class:`~reference.keras.layers.base.Layer`)."""
         return self._forward(self._split(params), x, training, logits, B=B, rng=rng)
@@ -632,8 +647,26 @@ class Sequential(Layer):
         L, d = compiled["loss_fn"](self._B, as_matrix(out), as_matrix(t), fused)
         return L, as_shape(d, out.shape)
 
+    def _penalty(self, params):
+        """The regularizers' penalty of ``params`` (the backend's arrays, grouped by layer), a float.
+
+        Each regularizer is evaluated on a host copy of its parameter (in float64, cast to the
+        model's dtype); the sum over the parameters is a Python float. Frozen parameters count too
+        (as in Keras, where a layer's penalties are part of the model's loss whatever ``trainable`` is).
+        """
+        B = self._B
+        total = 0.0
+        for layer, layer_params in zip(self.layers, params):
+            for p, reg in zip(layer_params, layer.param_regularizers):
+                if reg is not None:
+                    total += float(reg(_host(B.to_host(p))))
+        return total
+
     def _score(self, params, x, t, compiled, want_loss=True, batch_size=None, on_device=None):
         """``(loss, accuracy)`` of ``params`` on host arrays ``x``, ``t`` (accuracy None without the metric).
+
+        The loss is the data loss's mean over the examples plus the regularizers' penalty of ``params``
+        (as Keras's ``evaluate`` and ``val_loss`` report it).
 
         ``on_device``: ``(x, t)`` already uploaded (used when ``batch_size`` is None).
         """
@@ -654,7 +687,7 @@ class Sequential(Layer):
                                       compiled["loss_fn"].accuracy)
                 correct += hits
                 count += seen
-        loss = total / n if want_loss else None
+        loss = total / n + self._penalty(params) if want_loss else None
         accuracy = correct / count if compiled["metrics"] else None
         return loss, accuracy
 
@@ -666,6 +699,8 @@ class Sequential(Layer):
         if callbacks is not None and callbacks.wants_batches:
             return None
         if not all(self.trainable_mask):
+            return None
+        if any(reg is not None for reg in self.param_regularizers):   # mlp_epoch has no penalty term
             return None
         acts, open_dense = [], False
         for layer in self.layers:
@@ -713,6 +748,8 @@ class Sequential(Layer):
         update, hyper = getattr(B, f"{training.rule}_update"), opt._hyper()
         fused = self._fused(compiled)
         masks = [layer.trainable_mask for layer in self.layers]
+        regs = [layer.param_regularizers for layer in self.layers]
+        regularized = any(r is not None for layer_regs in regs for r in layer_regs)
         batches = callbacks is not None and callbacks.wants_batches
         n = x.shape[0]
         losses = []
@@ -729,7 +766,8 @@ class Sequential(Layer):
                 step = B.lr_schedule(eta, training.iterations, "inverse_time", opt.decay)
             out, caches = self._forward(params, B.to_device(xb), training=True, logits=fused, rng=self._rng)
             L, d = self._loss(out, B.to_device(tb), compiled, fused)
-            losses.append(float(L))
+            # the batch's loss: the data loss plus the penalty of the weights this batch's forward pass used
+            losses.append(float(L) + self._penalty(params) if regularized else float(L))
             if not math.isfinite(losses[-1]):
                 if batches:
                     callbacks.on_batch_end(number, {"batch": number, "size": xb.shape[0], "loss": losses[-1]})
@@ -737,6 +775,8 @@ class Sequential(Layer):
             new_params, new_states = list(params), list(training.states)
             for index in reversed(range(len(self.layers))):
                 d, grads = self.layers[index].backward(B, d, caches[index])
+                if regularized:
+                    grads = self._regularized_grads(params[index], grads, regs[index], masks[index])
                 updated = [update(p, g, s, eta=step, **hyper, inplace=True) if trainable else (p, s)
                            for p, g, s, trainable in zip(params[index], grads, training.states[index],
                                                          masks[index])]
@@ -749,6 +789,17 @@ class Sequential(Layer):
             if on_batches is not None:
                 on_batches(number + 1, losses)
         return params, np.asarray(losses, dtype=np.float64)
+
+    def _regularized_grads(self, layer_params, grads, layer_regs, mask):
+        """``grads`` with each trainable regularized parameter's penalty gradient added (on the host, in the
+        model's dtype: the data gradient plus ``reg.gradient(param)``, then uploaded)."""
+        B = self._B
+        out = []
+        for p, g, reg, trainable in zip(layer_params, grads, layer_regs, mask):
+            if reg is not None and trainable:
+                g = B.to_device(np.ascontiguousarray(_host(B.to_host(g)) + reg.gradient(_host(B.to_host(p)))))
+            out.append(g)
+        return tuple(out)
 
     # -- training -----------------------------------------------------------------------------------
     def fit(self, x=None, y=None, batch_size=None, epochs=None, verbose=1, callbacks=None,

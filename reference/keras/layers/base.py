@@ -21,10 +21,21 @@ What a layer class defines
     A model keys each parameter as ``"<layer name>/<param name>"`` (``"dense_1/kernel"``),
     and everything that works on parameters (optimizers and their states, ``trainable``,
     ``get_weights``/``set_weights``, ``save``/``load_model``) goes by these names.
+``regularizer_keywords`` (class attribute)
+    Which parameter each regularizer keyword penalises: ``{"kernel_regularizer": "kernel",
+    "bias_regularizer": "bias"}``; ``{}`` (the default) for a layer that takes none. The
+    base ``__init__`` then accepts those keywords (and Keras 1's spellings listed in
+    ``regularizer_aliases``, such as ``{"W_regularizer": "kernel_regularizer"}``), turns each
+    value into a :class:`~reference.keras.regularizers.Regularizer` (or None) and keeps the
+    mapping *parameter name -> regularizer*; the model adds each one's penalty to the loss
+    and its gradient to that parameter's gradient, ``get_config`` writes them and
+    ``layer.kernel_regularizer = l2(0.01)`` after construction takes effect at the next
+    ``fit``. Nothing else is written for a new layer to be regularisable.
 ``__init__(self, ..., **kwargs)``
     Check and store the layer's own arguments, then call ``super().__init__(**kwargs)``,
     which takes the ones every layer shares: ``input_shape=`` (or ``input_dim=``, or
-    Keras 1's ``batch_input_shape=``), ``name=`` and ``trainable=``.
+    Keras 1's ``batch_input_shape=``), ``name=``, ``trainable=`` and the regularizer
+    keywords of ``regularizer_keywords``.
 ``compute_output_shape(self, input_shape)``
     The output shape for an input shape (both without the batch axis); default: the same.
     Raise ``ValueError`` here for an input shape the layer cannot take.
@@ -217,6 +228,10 @@ class Layer:
     prefix = "layer"
     #: The names of the parameter arrays, in order.
     param_names: tuple = ()
+    #: Regularizer keyword -> the parameter it penalises (``{"kernel_regularizer": "kernel"}``).
+    regularizer_keywords: dict = {}
+    #: Other spellings (Keras 1's) of those keywords: ``{"W_regularizer": "kernel_regularizer"}``.
+    regularizer_aliases: dict = {}
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -226,7 +241,20 @@ class Layer:
         if init is not None:
             cls.__init__ = _constructing(init)
 
+    def __getattr__(self, name):
+        # Only called when the normal lookup fails: the regularizer keywords read the mapping.
+        cls = type(self)
+        keyword = cls.regularizer_aliases.get(name, name)
+        if keyword in cls.regularizer_keywords and "_regularizers" in self.__dict__:
+            return self.__dict__["_regularizers"].get(cls.regularizer_keywords[keyword])
+        raise AttributeError(f"{cls.__name__!r} object has no attribute {name!r}")
+
     def __setattr__(self, name, value):
+        cls = type(self)
+        keyword = cls.regularizer_aliases.get(name, name)
+        if keyword in cls.regularizer_keywords and "_regularizers" in self.__dict__:
+            self._set_regularizer(f"{cls.__name__}.{name}", name, keyword, value)
+            return
         # After construction, a public attribute the layer does not have is refused rather than silently
         # ignored (``layer.trainble = False`` would freeze nothing).
         if (not name.startswith("_") and self.__dict__.get("_constructed", False)
@@ -235,8 +263,24 @@ class Layer:
                                  f"nothing (a typo? 'trainable' freezes a layer)")
         object.__setattr__(self, name, value)
 
-    def __init__(self, *, input_shape=None, input_dim=None, batch_input_shape=None, name=None, trainable=True):
+    def __init__(self, *, input_shape=None, input_dim=None, batch_input_shape=None, name=None, trainable=True,
+                 **regularizers):
         where = type(self).__name__
+        object.__setattr__(self, "_regularizers", {})
+        given = {}
+        for arg, value in regularizers.items():
+            keyword = self.regularizer_aliases.get(arg, arg)
+            if keyword not in self.regularizer_keywords:
+                known = ", ".join(list(self.regularizer_keywords) + list(self.regularizer_aliases))
+                raise TypeError(f"{where}: unexpected keyword argument {arg!r}"
+                                + (f" (its regularizer keywords: {known})" if known else ""))
+            if keyword in given:
+                first = given[keyword]
+                raise TypeError(f"{where}: give {keyword} (Keras 2) or "
+                                f"{first if first != keyword else arg} (Keras 1), not both; got "
+                                f"{first}={regularizers[first]!r}, {arg}={value!r}")
+            given[keyword] = arg
+            self._set_regularizer(where, arg, keyword, value)
         self.declared_shape = declared_input_shape(where, input_shape, input_dim, batch_input_shape)
         if name is not None and not isinstance(name, str):
             raise TypeError(f"{where}: name must be a str; got {type(name).__name__}")
@@ -314,6 +358,31 @@ class Layer:
     def trainable_mask(self):
         """One bool per parameter array: whether ``fit`` updates it."""
         return (self._trainable,) * len(self._params)
+
+    # -- regularizers ---------------------------------------------------------------------------------
+    def _set_regularizer(self, where, arg, keyword, value):
+        from .. import regularizers
+
+        try:
+            reg = regularizers.get(value)
+        except (TypeError, ValueError) as exc:
+            raise type(exc)(f"{where}: {arg}: {exc}") from None
+        param = self.regularizer_keywords[keyword]
+        if reg is None:
+            self._regularizers.pop(param, None)
+        else:
+            self._regularizers[param] = reg
+
+    @property
+    def regularizers(self):
+        """``{param name: regularizer}`` for the penalised parameters (a copy; ``{}`` for none)."""
+        return dict(self.__dict__.get("_regularizers", {}))
+
+    @property
+    def param_regularizers(self):
+        """One regularizer (or None) per parameter array, in ``param_names`` order."""
+        regs = self.__dict__.get("_regularizers", {})
+        return tuple(regs.get(name) for name in self.param_names)
 
     # -- Keras's weight API ------------------------------------------------------------------------------
     def to_keras(self, index, param):
@@ -421,6 +490,12 @@ class Layer:
                 config["input_shape"] = list(shape)
         if not self._trainable:
             config["trainable"] = False
+        from .. import regularizers
+
+        regs = self.__dict__.get("_regularizers", {})
+        for keyword, param in self.regularizer_keywords.items():
+            if param in regs:
+                config[keyword] = regularizers.serialize(regs[param])
         return config
 
     @classmethod

@@ -96,6 +96,8 @@ class _LastAxisDense(Layer):
     """What ``Dense`` and ``Maxout`` share: an affine map of the last axis to ``width`` values."""
 
     param_names = ("kernel", "bias")
+    regularizer_keywords = {"kernel_regularizer": "kernel", "bias_regularizer": "bias"}
+    regularizer_aliases = {"W_regularizer": "kernel_regularizer", "b_regularizer": "bias_regularizer"}
 
     def _setup(self, where, init, kernel_initializer, bias_initializer):
         self.kernel_initializer = _initializer(where, kernel_initializer, init, "glorot_uniform")
@@ -161,6 +163,9 @@ class Dense(_LastAxisDense):
     init, kernel_initializer : the kernel's initializer (a name, an initializer, or a function
         ``f(shape, rng, dtype)`` of Keras's layout ``(D, units)``); default ``'glorot_uniform'``
     bias_initializer : the bias's initializer; default ``'zeros'``
+    kernel_regularizer, bias_regularizer : a penalty on the kernel / the bias
+        (:mod:`reference.keras.regularizers`: ``l2(0.01)``, ``'l1'``, ...) or None; Keras 1 spells
+        them ``W_regularizer`` and ``b_regularizer`` (give one spelling of each)
     input_dim, input_shape, batch_input_shape, name, trainable : as for every layer
         (:class:`~reference.keras.layers.base.Layer`)
 
@@ -270,6 +275,7 @@ class Maxout(_LastAxisDense):
     units : int >= 1 — the number of outputs (groups)
     k : int >= 2 — the group size
     init, kernel_initializer, bias_initializer : as for :class:`Dense`
+    kernel_regularizer, bias_regularizer (W_regularizer, b_regularizer) : as for :class:`Dense`
     input_dim, input_shape, batch_input_shape, name, trainable : as for every layer
 
     Weights (``get_weights``): ``[kernel (D, units * k), bias (units * k,)]``.
