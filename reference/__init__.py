@@ -40,6 +40,7 @@ FAMILIES = {
                    "adagrad_init", "adagrad_update", "rmsprop_init", "rmsprop_update",
                    "adadelta_init", "adadelta_update", "adam_init", "adam_update",
                    "nadam_init", "nadam_update", "lr_schedule", "clip_global_norm"),
+    "polynomial": ("polynomial_forward", "polynomial_backward"),
 }
 
 #: Every primitive in one tuple (the names of :data:`FAMILIES`, family by family).

@@ -96,6 +96,17 @@ The families and their kernels
     mini-batch gather ``x[order[start + k]]`` (with a vector or a matrix of
     targets). ``augment``: :math:`[x \mid 1 \mid \hat y]` in float64 for
     :math:`X^T X`.
+
+
+:func:`build_polynomial` (``dtype``, ``threads``)
+    ``poly_fwd``: :math:`y_n = b + \sum_{i=1}^K w_i x_n^i`, one thread per example,
+    the powers by repeated multiplication and the sum in float64. ``poly_dx``:
+    :math:`\partial L/\partial x_n = \partial L/\partial y_n \sum_i i\, w_i x_n^{i-1}`,
+    one thread per example. ``poly_partials``, ``poly_finalize``: for each of the
+    ``K + 1`` sums :math:`\sum_n \partial L/\partial y_n\, x_n^i` (:math:`x^0 = 1`
+    gives :math:`\partial L/\partial b`), every block tree-adds its examples' terms
+    in float64 (``block_sum``) into one partial per block; then one thread per sum
+    adds the partials in block order and rounds once.
 """
 
 from __future__ import annotations
@@ -700,3 +711,76 @@ def build_data(dtype: str) -> SimpleNamespace:
                 A[n, j] = F64(y_hat[n])
 
     return SimpleNamespace(copy=copy, gather=gather, gather_rows=gather_rows, augment=augment)
+
+
+# ---------------------------------------------------------------- the polynomial model
+
+
+@lru_cache(maxsize=None)
+def build_polynomial(dtype: str, threads: int) -> SimpleNamespace:
+    """The polynomial model's kernels for one dtype and block size (the block reductions of its backward)."""
+    NP = np.dtype(dtype).type
+    F64 = np.float64
+    SF64 = numba.float64
+    TH = threads
+    block_sum = _device.block_sum(threads)
+    jit = kernel_jit()
+
+    @jit
+    def poly_fwd(x, w, bvec, y):
+        K = w.shape[0]
+        for n in range(cuda.grid(1), x.shape[0], cuda.gridsize(1)):
+            xn = x[n]
+            p = xn
+            s = F64(bvec[0])
+            for i in range(K):
+                s += F64(w[i] * p)
+                p = p * xn
+            y[n] = NP(s)
+
+    @jit
+    def poly_dx(x, w, dy, dx):
+        K = w.shape[0]
+        for n in range(cuda.grid(1), x.shape[0], cuda.gridsize(1)):
+            xn = x[n]
+            q = NP(1.0)
+            s = F64(0.0)
+            for i in range(K):
+                s += F64((NP(i + 1) * w[i]) * q)
+                q = q * xn
+            dx[n] = NP(s) * dy[n]
+
+    @jit
+    def poly_partials(x, dy, K, P):
+        # P[blk, i] = sum over this block's examples of dy_n x_n^(i+1) (i < K), and of dy_n (i = K)
+        sh = cuda.shared.array(TH, SF64)
+        t = cuda.threadIdx.x
+        for i in range(K + 1):
+            acc = F64(0.0)
+            for n in range(cuda.grid(1), x.shape[0], cuda.gridsize(1)):
+                xn = x[n]
+                p = NP(1.0)
+                if i < K:
+                    for _ in range(i + 1):
+                        p = p * xn
+                acc += F64(p) * F64(dy[n])
+            sh[t] = acc
+            block_sum(sh, t)
+            if t == 0:
+                P[cuda.blockIdx.x, i] = sh[0]
+            cuda.syncthreads()
+
+    @jit
+    def poly_finalize(P, dw, db):
+        K = dw.shape[0]
+        for i in range(cuda.grid(1), K + 1, cuda.gridsize(1)):
+            total = F64(0.0)
+            for s in range(P.shape[0]):
+                total += P[s, i]
+            if i < K:
+                dw[i] = NP(total)
+            else:
+                db[()] = NP(total)
+
+    return SimpleNamespace(poly_fwd=poly_fwd, poly_dx=poly_dx, poly_partials=poly_partials,
+                           poly_finalize=poly_finalize)

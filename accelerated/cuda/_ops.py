@@ -54,6 +54,11 @@ def data_kernels(dtype):
     return _kernels.build_data(np.dtype(dtype).str)
 
 
+def polynomial_kernels(dtype):
+    """The polynomial model's kernels (:func:`~._kernels.build_polynomial`) for ``dtype``."""
+    return _kernels.build_polynomial(np.dtype(dtype).str, config.threads)
+
+
 def optimizer_kernels(dtype):
     """The optimizer rules and the clipping norm (:func:`~._optim_kernels.build`) for ``dtype``."""
     return _optim_kernels.build(np.dtype(dtype).str, config.threads)
@@ -180,6 +185,33 @@ def linear_backward(dy, x, w):
     dw = empty(w.shape[0], x.dtype)
     db = empty((), x.dtype)
     colsum(x, dy, dw, db)
+    return dx, dw, db
+
+
+def polynomial_forward(x, w, b):
+    """``y = b + sum_i w_i x^i`` with ``b`` a 0-d device array; one thread per example."""
+    N = x.shape[0]
+    y = empty(N, x.dtype)
+    launch_1d(polynomial_kernels(x.dtype).poly_fwd, N, x, w, b.reshape(1), y)
+    return y
+
+
+def polynomial_backward(dy, x, w, ws=None):
+    """``(dx, dw, db)`` of ``y = b + sum_i w_i x^i``; ``db`` is a 0-d device array.
+
+    ``dx`` in one launch; the ``K + 1`` sums over the examples as one float64 partial per
+    block each, then one launch adds the partials in block order (deterministic).
+    """
+    N, K = x.shape[0], w.shape[0]
+    k = polynomial_kernels(x.dtype)
+    dx = empty(N, x.dtype)
+    launch_1d(k.poly_dx, N, x, w, dy, dx)
+    S = blocks_1d(N)
+    P = scratch(ws, "polynomial", (S, K + 1), F64)
+    k.poly_partials[S, config.threads](x, dy, K, P)
+    dw = empty(K, x.dtype)
+    db = empty((), x.dtype)
+    launch_1d(k.poly_finalize, K + 1, P, dw, db)
     return dx, dw, db
 
 
