@@ -9,8 +9,11 @@ the data and the parameters stay on the GPU for the whole run.
 
 from __future__ import annotations
 
+import math
+import numbers
 import sys
 import time
+from typing import NamedTuple
 
 import numpy as np
 
@@ -290,3 +293,117 @@ def recipe(good_on_training, good_on_testing=None):
     if good_on_testing is None:
         raise ValueError("recipe: good_on_testing must be True or False once the training data are fine; got None")
     return "testing" if not good_on_testing else "done"
+
+
+# -- early stopping: the rule, and the slide's pure function -----------------------------------------
+def _improves(current, best, min_delta, mode):
+    r"""Whether ``current`` beats ``best`` by more than ``min_delta`` in the direction of ``mode``.
+
+    ``mode='min'``: :math:`c < b - \delta`; ``mode='max'``: :math:`c > b + \delta`.
+    ``best=None`` (nothing seen yet) is beaten by any number; a NaN beats nothing.
+    """
+    if best is None:
+        return not math.isnan(current)
+    return current < best - min_delta if mode == "min" else current > best + min_delta
+
+
+class _StopState(NamedTuple):
+    """Where the stopping rule stands after an epoch: epochs since the last reset, the best value, its epoch."""
+
+    wait: int
+    best: float | None
+    best_epoch: int
+
+
+def _early_stopping_step(state, epoch, current, patience, min_delta, mode, baseline):
+    """One epoch of the stopping rule: ``(new_state, stop)``. Pure; :func:`early_stopping` and
+    :class:`reference.keras.callbacks.EarlyStopping` call it.
+
+    Keras's rule: the count ``wait`` grows by one each epoch; an improvement on the best
+    value so far (by more than ``min_delta``) records the new best and, if it also beats
+    ``baseline`` (when one is given), sets ``wait`` back to 0. An epoch that did not set
+    the count back stops training once ``wait >= patience``, but never epoch 0. (So a
+    model that keeps improving yet never beats ``baseline`` stops after ``patience``
+    epochs, as Keras documents; an epoch that resets the count never stops training,
+    whatever ``patience``.)
+    """
+    wait, best, best_epoch = state.wait + 1, state.best, state.best_epoch
+    if _improves(current, best, min_delta, mode):
+        best, best_epoch = current, epoch
+        if baseline is None or _improves(current, baseline, min_delta, mode):
+            return _StopState(0, best, best_epoch), False
+    return _StopState(wait, best, best_epoch), bool(wait >= patience and epoch > 0)
+
+
+def _scan(values, patience, min_delta, mode, baseline):
+    """Apply the rule epoch by epoch to checked values: ``(stopped_epoch or None, final state)``."""
+    state = _StopState(0, None, 0)
+    for epoch, value in enumerate(values):
+        state, stop = _early_stopping_step(state, epoch, value, patience, min_delta, mode, baseline)
+        if stop:
+            return epoch, state
+    return None, state
+
+
+class StopPoint(NamedTuple):
+    """What :func:`early_stopping` finds: unpack it as ``stop_epoch, best_epoch = ...``.
+
+    Attributes
+    ----------
+    stop_epoch : int or None — the epoch (from 0) after which training stops; None if the curve ends first
+    best_epoch : int — the epoch of the lowest validation loss up to the stop: the model to keep
+    """
+
+    stop_epoch: int | None
+    best_epoch: int
+
+
+def early_stopping(val_losses, patience, min_delta=0.0):
+    r"""When early stopping ends training, and which epoch's model it keeps, on a recorded validation curve.
+
+    Concept: regularize.early_stop
+
+    Slides: 001 "Early stop"; 003 "Early Stopping"; 004 "驗證 (Validation)". The
+    training loss keeps falling, the validation loss falls and then rises: training
+    stops once the validation loss has not improved for ``patience`` epochs, and the
+    model kept is the one of the best epoch.
+
+    ``val_losses[e]`` is the validation loss after epoch ``e`` (from 0). An epoch
+    *improves* when its loss is below the best so far by more than ``min_delta``
+    (:math:`v_e < v^\ast - \delta`; NaN never improves). Each epoch adds one to a
+    count that an improvement sets back to 0; training stops after the first epoch
+    ``e > 0`` that does not improve and leaves the count ``>= patience`` (so with
+    ``patience = 0`` the first epoch that does not improve stops it). This is the
+    rule of :class:`reference.keras.callbacks.EarlyStopping` (Keras's), applied to a
+    whole list: both call the same step.
+
+    Parameters
+    ----------
+    val_losses : sequence of real numbers, at least one — the validation loss after each epoch
+    patience : int >= 0 — epochs without improvement tolerated
+    min_delta : float >= 0 — the smallest decrease that counts as an improvement
+
+    Returns
+    -------
+    StopPoint — ``(stop_epoch, best_epoch)``; ``stop_epoch`` is None when the curve ends
+    before the rule stops it
+
+    Examples
+    --------
+    >>> early_stopping([1.0, 0.8, 0.9, 0.85, 0.7], patience=2)
+    StopPoint(stop_epoch=3, best_epoch=1)
+    """
+    where = "early_stopping"
+    if isinstance(val_losses, (str, bytes)) or not hasattr(val_losses, "__iter__"):
+        raise ValueError(f"{where}: val_losses must be a sequence of numbers; got {type(val_losses).__name__}")
+    raw = list(np.asarray(val_losses, dtype=object).ravel()) if isinstance(val_losses, np.ndarray) \
+        else list(val_losses)
+    for i, v in enumerate(raw):
+        if isinstance(v, (bool, np.bool_)) or not isinstance(v, numbers.Real):
+            raise ValueError(f"{where}: val_losses[{i}] must be a real number; got {v!r}")
+    if not raw:
+        raise ValueError(f"{where}: val_losses must hold at least one value; got an empty sequence")
+    patience = _check.count(where, "patience", patience, minimum=0)
+    min_delta = _check.nonnegative(where, "min_delta", min_delta)
+    stopped, state = _scan([float(v) for v in raw], patience, min_delta, "min", None)
+    return StopPoint(stopped, state.best_epoch)

@@ -80,6 +80,49 @@ def split_indices(n, fractions=(0.7, 0.15, 0.15), rng=None):
     return tuple(np.split(index, np.cumsum(sizes)[:-1]))
 
 
+def kfold_indices(n, k, rng=None):
+    """The ``k`` folds of N-fold cross-validation: ``k`` (training, validation) index pairs.
+
+    ``range(n)`` (shuffled first with ``rng``, in order without it) is cut into ``k``
+    consecutive folds whose sizes differ by at most one (the first ``n % k`` folds get
+    the extra example). Split ``j`` validates on fold ``j`` and trains on the other
+    ``k - 1``: every example is validated exactly once, and no split trains on what it
+    validates on. A model is chosen by its validation error averaged over the ``k``
+    splits, then retrained on all the training data.
+
+    Concept: generalize.cross_validation
+
+    Slides: 001 "Errors of ML model → Cross validation" (choosing among models of
+    different complexity by their error on data held out from training).
+
+    Parameters
+    ----------
+    n : int >= k — the number of examples
+    k : int >= 2 — the number of folds
+    rng : numpy.random.Generator or None — shuffles the examples before they are cut
+
+    Returns
+    -------
+    list of (ndarray of int, ndarray of int) — ``k`` pairs ``(train_idx, val_idx)``;
+    each ``train_idx`` is sorted in the order of the (shuffled) examples
+
+    Examples
+    --------
+    >>> [v.tolist() for _, v in kfold_indices(7, 3)]
+    [[0, 1, 2], [3, 4], [5, 6]]
+    """
+    n = _check.count("kfold_indices", "n", n)
+    k = _check.count("kfold_indices", "k", k, minimum=2)
+    if n < k:
+        raise ValueError(f"kfold_indices: n must be at least k = {k} so that every fold validates on "
+                         f"something; got n = {n}")
+    if rng is not None and not isinstance(rng, np.random.Generator):
+        raise ValueError(f"kfold_indices: rng must be a numpy.random.Generator or None; got {type(rng).__name__}")
+    index = rng.permutation(n) if rng is not None else np.arange(n)
+    folds = np.array_split(index, k)                    # sizes n // k + 1 (n % k of them), then n // k
+    return [(np.concatenate(folds[:j] + folds[j + 1:]), folds[j]) for j in range(k)]
+
+
 def chronological_split(dates, boundary):
     """Indices of the days before ``boundary`` and from it on (train on the past, test on the future).
 

@@ -25,8 +25,10 @@ What is here, with Keras's names and defaults: :class:`Callback`, :class:`Callba
 :class:`History`, :class:`EarlyStopping`, :class:`ModelCheckpoint`,
 :class:`LearningRateScheduler`, :class:`TerminateOnNaN`, :class:`LambdaCallback`.
 The rule by which :class:`EarlyStopping` stops is also a pure function of a list of
-monitored values, :func:`_early_stopping`, so that a study of early stopping can apply
-it to a recorded validation curve without training anything.
+monitored values, :func:`_early_stopping` (with Keras's ``mode`` and ``baseline``; the
+slide's form is :func:`reference.training.early_stopping`, the same rule), so that a
+study of early stopping can apply it to a recorded validation curve without training
+anything.
 """
 
 from __future__ import annotations
@@ -41,6 +43,8 @@ import warnings
 from typing import NamedTuple
 
 import numpy as np
+
+from ..training import _early_stopping_step, _improves, _scan, _StopState
 
 #: The hooks of a callback, in the order ``fit`` first calls them.
 HOOKS = ("on_train_begin", "on_epoch_begin", "on_batch_begin", "on_batch_end", "on_epoch_end", "on_train_end")
@@ -106,44 +110,9 @@ def _logged_value(where, logs, monitor, what):
 
 
 # -- the stopping rule, as a pure function ------------------------------------------------------------
-def _improves(current, best, min_delta, mode):
-    r"""Whether ``current`` beats ``best`` by more than ``min_delta`` in the direction of ``mode``.
-
-    ``mode='min'``: :math:`c < b - \delta`; ``mode='max'``: :math:`c > b + \delta`.
-    ``best=None`` (nothing seen yet) is beaten by any number; a NaN beats nothing.
-    """
-    if best is None:
-        return not math.isnan(current)
-    return current < best - min_delta if mode == "min" else current > best + min_delta
-
-
-class _StopState(NamedTuple):
-    """Where the stopping rule stands after an epoch: epochs since the last reset, the best value, its epoch."""
-
-    wait: int
-    best: float | None
-    best_epoch: int
-
-
-def _early_stopping_step(state, epoch, current, patience, min_delta, mode, baseline):
-    """One epoch of the stopping rule: ``(new_state, stop)``. Pure; :class:`EarlyStopping` calls it.
-
-    Keras's rule: the count ``wait`` grows by one each epoch; an improvement on the best
-    value so far (by more than ``min_delta``) records the new best and, if it also beats
-    ``baseline`` (when one is given), sets ``wait`` back to 0. An epoch that did not set
-    the count back stops training once ``wait >= patience``, but never epoch 0. (So a
-    model that keeps improving yet never beats ``baseline`` stops after ``patience``
-    epochs, as Keras documents; an epoch that resets the count never stops training,
-    whatever ``patience``.)
-    """
-    wait, best, best_epoch = state.wait + 1, state.best, state.best_epoch
-    if _improves(current, best, min_delta, mode):
-        best, best_epoch = current, epoch
-        if baseline is None or _improves(current, baseline, min_delta, mode):
-            return _StopState(0, best, best_epoch), False
-    return _StopState(wait, best, best_epoch), bool(wait >= patience and epoch > 0)
-
-
+# The rule itself (``_improves``, ``_StopState``, ``_early_stopping_step``, ``_scan``) lives in
+# :mod:`reference.training`, beside the public :func:`reference.training.early_stopping`: one rule,
+# which both that function and :class:`EarlyStopping` apply.
 class EarlyStop(NamedTuple):
     """What :func:`_early_stopping` finds.
 
@@ -203,12 +172,8 @@ def _early_stopping(val_losses, patience=0, min_delta=0.0, mode="min", baseline=
     if mode not in ("min", "max"):
         raise ValueError(f"{where}: mode must be 'min' or 'max'; got {mode!r}")
     baseline = _real(where, "baseline", baseline, allow_none=True)
-    state = _StopState(0, None, 0)
-    for epoch, value in enumerate(values):
-        state, stop = _early_stopping_step(state, epoch, value, patience, min_delta, mode, baseline)
-        if stop:
-            return EarlyStop(epoch, state.best_epoch, state.best)
-    return EarlyStop(None, state.best_epoch, state.best)
+    stopped, state = _scan(values, patience, min_delta, mode, baseline)
+    return EarlyStop(stopped, state.best_epoch, state.best)
 
 
 def _sequence(where, name, value):
