@@ -52,7 +52,7 @@ def dropout_mask(rng, shape, p, dtype=np.float64):
     Parameters
     ----------
     rng : numpy.random.Generator — the only source of randomness
-    shape : int or tuple of int — the mask's shape, any rank ((N, D), (N, C, H, W), ...),
+    shape : int, or tuple (or list) of int — the mask's shape, any rank ((N, D), (N, C, H, W), ...),
         every dimension >= 1
     p : float in [0, 1) — the probability of dropping a unit
     dtype : float32 or float64 — the mask's dtype (that of the activations it will multiply)
@@ -66,6 +66,7 @@ def dropout_mask(rng, shape, p, dtype=np.float64):
         raise ValueError(f"{fn}: rng must be a numpy.random.Generator (numpy.random.default_rng(seed)); "
                          f"got {type(rng).__name__}")
     dims = (shape,) if isinstance(shape, numbers.Integral) and not isinstance(shape, (bool, np.bool_)) else shape
+    dims = tuple(dims) if isinstance(dims, list) else dims
     if (not isinstance(dims, tuple) or not all(isinstance(d, numbers.Integral) and not isinstance(d, (bool, np.bool_))
                                                 for d in dims) or any(d < 1 for d in dims)):
         raise ValueError(f"{fn}: shape must be an integer or a tuple of integers >= 1; got {shape!r}")
