@@ -111,8 +111,9 @@ def test_backend_exports_the_primitives_in_all(B):
 def test_backend_families_are_the_family_modules():
     """reference.FAMILIES names every primitive once, and exactly the modules and public functions there are.
 
-    Each family's names are the public functions that reference/<family>.py defines (a primitive
-    added to a module but not to FAMILIES, or the reverse, fails here), and the public modules
+    Each family's names are the public functions that reference/<family>.py defines, less the
+    host-side helpers it names in ``HOST_HELPERS`` (a primitive added to a module but not to
+    FAMILIES, or the reverse, fails here), and the public modules
     of accelerated/cpu and accelerated/cuda are exactly the families.
     """
     assert PRIMITIVES == tuple(name for names in FAMILIES.values() for name in names)
