@@ -218,6 +218,20 @@ def rule(fn: str, param, grad, state, state_type, inplace: bool):
     return param, grad, state_type(**fields)
 
 
+def binary(fn: str, name: str, value):
+    """Raise unless every entry of ``value`` (a float array) is 0 or 1 (a dropout mask).
+
+    A device array is brought to the host for the check, so that the message is the same on
+    every backend (a mask is drawn on the host, so one on the device is the rare case).
+    """
+    host = value.copy_to_host() if _is_device_array(value) else np.asarray(value)
+    bad = ~((host == 0) | (host == 1))
+    if np.any(bad):
+        where = np.unravel_index(np.argmax(bad), host.shape) if host.ndim else ()
+        raise ValueError(f"{fn}: {name} must hold only 0 and 1; got {float(host[where])!r} at index "
+                         f"{tuple(int(k) for k in where)}")
+
+
 def real(fn: str, name: str, value) -> float:
     """A finite real number (a slope, a coefficient)."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):

@@ -14,7 +14,8 @@ for the same dtype (or block size) gets the very same device function.
 :func:`block_sum`
     ``block_sum(sh, t)``: the tree reduction of a block's ``threads`` shared
     float64 partials into ``sh[0]``, every reduction's second half (the losses, the
-    linear model's descent step, the clipping norm). Built per block size, which it
+    linear model's descent step, the clipping norm, the L1 / L2 penalties). Built per
+    block size, which it
     needs as a constant to halve.
 """
 

@@ -91,6 +91,15 @@ The families and their kernels
     network at once). ``lgd_update``: the single-block step of
     :func:`~accelerated.cuda.optimize.linear_gd` that finishes the loss and the
     gradient and writes the next point of the path.
+:func:`build_regularize` (``dtype``, ``threads``)
+    ``dropout_scale``: :math:`a_i = x_i (m_i s)`, the dropout of a flat view with its mask
+    and the factor :math:`s` (:math:`1/(1-p)` in the dtype, or 1); the backward is the same
+    kernel on :math:`\partial L/\partial a`.
+    ``l2_partial``, ``l1_partial``: the penalty's gradient :math:`\lambda w` (or
+    :math:`\lambda \operatorname{sgn} w`) written, and :math:`\sum w^2` (or :math:`\sum |w|`)
+    reduced in float64 to one partial per block (``block_sum``); ``penalty_finalize``, one
+    block, adds the partials in a fixed order and multiplies by :math:`\lambda/2` (or
+    :math:`\lambda`).
 :func:`build_data` (``dtype``)
     ``copy``: a flat device-to-device copy. ``gather``, ``gather_rows``: the
     mini-batch gather ``x[order[start + k]]`` (with a vector or a matrix of
@@ -654,6 +663,76 @@ def build_descent(dtype: str, threads: int) -> SimpleNamespace:
                     b_path[t + 1] = b_path[t] - eta * gd
 
     return SimpleNamespace(gd_update=gd_update, lgd_update=lgd_update)
+
+
+# ---------------------------------------------------------------- regularisation
+
+
+@lru_cache(maxsize=None)
+def build_regularize(dtype: str, threads: int) -> SimpleNamespace:
+    """Dropout and the L1 / L2 penalties for one dtype and block size (the penalties' reductions)."""
+    NP = np.dtype(dtype).type
+    F64 = np.float64
+    SF64 = numba.float64
+    TH = threads
+    block_sum = _device.block_sum(threads)
+    jit = kernel_jit()
+
+    @jit
+    def dropout_scale(x, mask, out, s):
+        for i in range(cuda.grid(1), x.shape[0], cuda.gridsize(1)):
+            out[i] = x[i] * (mask[i] * s)
+
+    @jit
+    def l2_partial(w, g, P, lam):
+        sh = cuda.shared.array(TH, SF64)
+        t = cuda.threadIdx.x
+        acc = F64(0.0)
+        for i in range(cuda.grid(1), w.shape[0], cuda.gridsize(1)):
+            wi = w[i]
+            acc += F64(wi) * F64(wi)
+            g[i] = lam * wi
+        sh[t] = acc
+        block_sum(sh, t)
+        if t == 0:
+            P[cuda.blockIdx.x] = sh[0]
+
+    @jit
+    def l1_partial(w, g, P, lam):
+        sh = cuda.shared.array(TH, SF64)
+        t = cuda.threadIdx.x
+        zero = NP(0.0)
+        one = NP(1.0)
+        acc = F64(0.0)
+        for i in range(cuda.grid(1), w.shape[0], cuda.gridsize(1)):
+            wi = w[i]
+            acc += abs(F64(wi))
+            if wi > zero:
+                sg = one
+            elif wi < zero:
+                sg = -one
+            else:
+                sg = wi - wi            # 0 at 0, NaN for NaN (like numpy.sign)
+            g[i] = lam * sg
+        sh[t] = acc
+        block_sum(sh, t)
+        if t == 0:
+            P[cuda.blockIdx.x] = sh[0]
+
+    @jit
+    def penalty_finalize(P, out, factor):
+        sh = cuda.shared.array(TH, SF64)
+        t = cuda.threadIdx.x
+        acc = F64(0.0)
+        for k in range(t, P.shape[0], TH):
+            acc += P[k]
+        sh[t] = acc
+        block_sum(sh, t)
+        if t == 0:
+            out[0] = NP(factor * sh[0])
+
+    return SimpleNamespace(dropout_scale=dropout_scale, l2_partial=l2_partial, l1_partial=l1_partial,
+                           penalty_finalize=penalty_finalize)
 
 
 # ---------------------------------------------------------------- data movement

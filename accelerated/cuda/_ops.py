@@ -59,6 +59,11 @@ def polynomial_kernels(dtype):
     return _kernels.build_polynomial(np.dtype(dtype).str, config.threads)
 
 
+def regularize_kernels(dtype):
+    """Dropout and the penalties (:func:`~._kernels.build_regularize`) for ``dtype``."""
+    return _kernels.build_regularize(np.dtype(dtype).str, config.threads)
+
+
 def optimizer_kernels(dtype):
     """The optimizer rules and the clipping norm (:func:`~._optim_kernels.build`) for ``dtype``."""
     return _optim_kernels.build(np.dtype(dtype).str, config.threads)
@@ -422,3 +427,32 @@ def gather_rows(x, y_hat, order_d, start, xb, yb):
     """``xb[i] = x[order[start + i]]`` and ``yb[i] = y_hat[order[start + i]]`` in one launch."""
     n = xb.shape[0] * (x.shape[1] + y_hat.shape[1])
     launch_1d(data_kernels(x.dtype).gather_rows, n, x, y_hat, order_d, start, xb, yb)
+
+
+# ---------------------------------------------------------------- regularisation
+
+
+def dropout_scale(x, mask, s):
+    """``a = x * (mask * s)`` for device arrays of one shape; returns ``a`` (a new array)."""
+    xf, mf = flat(x), flat(mask)
+    n = xf.shape[0]
+    a = empty(x.shape, x.dtype)
+    launch_1d(regularize_kernels(x.dtype).dropout_scale, n, xf, mf, a.reshape(n), s)
+    return a
+
+
+def penalty(w, lam, kind, ws=None):
+    """The L2 (``kind`` "l2") or L1 penalty of a device array: ``(value, grad)``, ``value`` a device
+    1-vector of the dtype (the float64 sum times lam / 2 or lam), ``grad`` a new array of ``w``'s shape."""
+    wf = flat(w)
+    n = wf.shape[0]
+    k = regularize_kernels(w.dtype)
+    NP = np.dtype(w.dtype).type
+    g = empty(w.shape, w.dtype)
+    S = blocks_1d(n)
+    P = scratch(ws, "penalty", (S,), F64)
+    partial = k.l2_partial if kind == "l2" else k.l1_partial
+    partial[S, config.threads](wf, g.reshape(n), P, NP(lam))
+    value = empty(1, w.dtype)
+    k.penalty_finalize[1, config.threads](P, value, lam * 0.5 if kind == "l2" else lam)
+    return value, g
