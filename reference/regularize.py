@@ -15,66 +15,18 @@ overfits, and these are the primitives of the remedies the slides list.
   gradient with respect to the weights. Biases are not regularised: pass the weights
   only.
 
-The mask is data, not a primitive: :func:`dropout_mask` draws it from an explicit
-:class:`numpy.random.Generator`, so a run is reproducible from its seed and every
-backend applies the very same mask.
+The mask is data, not a primitive: :func:`~reference.data.noise.dropout_mask` (in
+:mod:`reference.data.noise`, beside the other host-side random draws; also
+``reference.dropout_mask``) draws it from an explicit :class:`numpy.random.Generator`,
+so a run is reproducible from its seed and every backend applies the very same mask.
 """
-
-import numbers
 
 import numpy as np
 
 from . import _check
+from .data.noise import dropout_mask  # the mask is drawn on the host, with the other random draws
 
-__all__ = ["dropout_mask", "dropout_forward", "dropout_backward", "l2_penalty", "l1_penalty"]
-
-#: The public functions of this module that are host-side helpers, not primitives: they are not in
-#: ``reference.FAMILIES`` and the accelerated backends do not mirror them.
-HOST_HELPERS = ("dropout_mask",)
-
-
-def dropout_mask(rng, shape, p, dtype=np.float64):
-    r"""Draw a dropout mask: 1 for a kept unit (probability :math:`1 - p`), 0 for a dropped one.
-
-    .. math::
-
-        m_i \sim \mathrm{Bernoulli}(1 - p), \text{ independently}
-
-    Each entry is 0 where a uniform draw :math:`U_i \in [0, 1)` of ``rng`` is below ``p``,
-    else 1, so the same generator state gives the same mask, and ``p = 0`` keeps every unit.
-    A host-side helper (like the data helpers): the accelerated backends take the mask as
-    data.
-
-    Concept: regularize.dropout
-
-    Slides: 001 "Dropout" ("each neuron has p% to dropout"); 003 "Dropout".
-
-    Parameters
-    ----------
-    rng : numpy.random.Generator — the only source of randomness
-    shape : int, or tuple (or list) of int — the mask's shape, any rank ((N, D), (N, C, H, W), ...),
-        every dimension >= 1
-    p : float in [0, 1) — the probability of dropping a unit
-    dtype : float32 or float64 — the mask's dtype (that of the activations it will multiply)
-
-    Returns
-    -------
-    mask : ndarray of ``shape`` and ``dtype``, entries 0 and 1
-    """
-    fn = "dropout_mask"
-    if not isinstance(rng, np.random.Generator):
-        raise ValueError(f"{fn}: rng must be a numpy.random.Generator (numpy.random.default_rng(seed)); "
-                         f"got {type(rng).__name__}")
-    dims = (shape,) if isinstance(shape, numbers.Integral) and not isinstance(shape, (bool, np.bool_)) else shape
-    dims = tuple(dims) if isinstance(dims, list) else dims
-    if (not isinstance(dims, tuple) or not all(isinstance(d, numbers.Integral) and not isinstance(d, (bool, np.bool_))
-                                                for d in dims) or any(d < 1 for d in dims)):
-        raise ValueError(f"{fn}: shape must be an integer or a tuple of integers >= 1; got {shape!r}")
-    p = _check.fraction(fn, "p", p)
-    if np.dtype(dtype) not in _check.FLOAT_DTYPES:
-        raise ValueError(f"{fn}: dtype must be float32 or float64; got {np.dtype(dtype)}")
-    return (rng.random(tuple(int(d) for d in dims)) >= p).astype(dtype)
-
+__all__ = ["dropout_forward", "dropout_backward", "l2_penalty", "l1_penalty"]
 
 def _scale(x, p, inverted):
     """The factor of the kept units, rounded once to ``x``'s dtype: 1/(1 - p) (inverted) or 1."""

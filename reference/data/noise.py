@@ -1,4 +1,8 @@
-r"""Noise added to inputs: the "noisy test inputs" of the recipe's answer to overfitting.
+r"""Random draws made on the host and handed to the primitives as data: dropout masks, and the
+noise added to inputs (the "noisy test inputs" of the recipe's answer to overfitting).
+
+:func:`dropout_mask` draws the mask that :func:`~reference.regularize.dropout_forward`
+applies (every backend takes it as data, so all of them apply the very same mask).
 
 ``003`` "Panacea for Overfitting" lists, beside more training data, adding noise to
 inputs; :func:`add_gaussian_noise` perturbs a batch with i.i.d. Gaussian noise, so a
@@ -7,6 +11,8 @@ deviation (Keras's ``GaussianNoise`` layer adds the same noise during training).
 """
 
 from __future__ import annotations
+
+import numbers
 
 import numpy as np
 
@@ -45,3 +51,46 @@ def add_gaussian_noise(x, stddev, rng):
         raise ValueError(f"add_gaussian_noise: rng must be a numpy.random.Generator; got {type(rng).__name__}")
     noise = rng.normal(0.0, stddev, size=x.shape) if stddev > 0 else np.zeros(x.shape)
     return (x + noise.astype(x.dtype)).astype(x.dtype, copy=False)
+
+
+def dropout_mask(rng, shape, p, dtype=np.float64):
+    r"""Draw a dropout mask: 1 for a kept unit (probability :math:`1 - p`), 0 for a dropped one.
+
+    .. math::
+
+        m_i \sim \mathrm{Bernoulli}(1 - p), \text{ independently}
+
+    Each entry is 0 where a uniform draw :math:`U_i \in [0, 1)` of ``rng`` is below ``p``,
+    else 1, so the same generator state gives the same mask, and ``p = 0`` keeps every unit.
+    A host-side helper (like the data helpers): the accelerated backends take the mask as
+    data.
+
+    Concept: regularize.dropout
+
+    Slides: 001 "Dropout" ("each neuron has p% to dropout"); 003 "Dropout".
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator — the only source of randomness
+    shape : int, or tuple (or list) of int — the mask's shape, any rank ((N, D), (N, C, H, W), ...),
+        every dimension >= 1
+    p : float in [0, 1) — the probability of dropping a unit
+    dtype : float32 or float64 — the mask's dtype (that of the activations it will multiply)
+
+    Returns
+    -------
+    mask : ndarray of ``shape`` and ``dtype``, entries 0 and 1
+    """
+    fn = "dropout_mask"
+    if not isinstance(rng, np.random.Generator):
+        raise ValueError(f"{fn}: rng must be a numpy.random.Generator (numpy.random.default_rng(seed)); "
+                         f"got {type(rng).__name__}")
+    dims = (shape,) if isinstance(shape, numbers.Integral) and not isinstance(shape, (bool, np.bool_)) else shape
+    dims = tuple(dims) if isinstance(dims, list) else dims
+    if (not isinstance(dims, tuple) or not all(isinstance(d, numbers.Integral) and not isinstance(d, (bool, np.bool_))
+                                                for d in dims) or any(d < 1 for d in dims)):
+        raise ValueError(f"{fn}: shape must be an integer or a tuple of integers >= 1; got {shape!r}")
+    p = _check.fraction(fn, "p", p)
+    if np.dtype(dtype) not in _check.FLOAT_DTYPES:
+        raise ValueError(f"{fn}: dtype must be float32 or float64; got {np.dtype(dtype)}")
+    return (rng.random(tuple(int(d) for d in dims)) >= p).astype(dtype)
