@@ -111,10 +111,10 @@ def test_backend_exports_the_primitives_in_all(B):
 def test_backend_families_are_the_family_modules():
     """reference.FAMILIES names every primitive once, and exactly the modules and public functions there are.
 
-    Each family's names are the public functions that reference/<family>.py defines, less the
-    host-side helpers it names in ``HOST_HELPERS`` (a primitive added to a module but not to
-    FAMILIES, or the reverse, fails here), and the public modules
-    of accelerated/cpu and accelerated/cuda are exactly the families.
+    Each family's names are the public functions that reference/<family>.py defines (a primitive
+    added to a module but not to FAMILIES, or the reverse, fails here; host-side helpers such as
+    the dropout mask live in reference.data), and the public modules of accelerated/cpu and
+    accelerated/cuda are exactly the families.
     """
     assert PRIMITIVES == tuple(name for names in FAMILIES.values() for name in names)
     assert len(set(PRIMITIVES)) == len(PRIMITIVES), "a primitive is listed in two families"
@@ -122,12 +122,6 @@ def test_backend_families_are_the_family_modules():
         module = importlib.import_module(f"reference.{family}")
         defined = {name for name, obj in vars(module).items()
                    if inspect.isfunction(obj) and obj.__module__ == module.__name__ and not name.startswith("_")}
-        # A family module may also define host-side helpers that are not primitives (the dropout
-        # mask, drawn on the host as data): it names them in HOST_HELPERS, and no backend mirrors them.
-        helpers = set(getattr(module, "HOST_HELPERS", ()))
-        assert helpers <= defined, f"reference/{family}.py: HOST_HELPERS names {sorted(helpers - defined)}, not defined there"
-        assert not helpers & set(PRIMITIVES), f"reference/{family}.py: HOST_HELPERS names primitives"
-        defined -= helpers
         assert defined == set(names), (
             f"reference/{family}.py defines the public functions {sorted(defined - set(names))} that "
             f"reference.FAMILIES[{family!r}] does not list, and lacks {sorted(set(names) - defined)}")
