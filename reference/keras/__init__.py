@@ -55,12 +55,13 @@ from . import (backend, callbacks, initializations, initializers, layers, losses
                optimizers, preprocessing, regularizers, utils)
 from .callbacks import (Callback, CallbackList, EarlyStopping, History, LambdaCallback,
                         LearningRateScheduler, ModelCheckpoint, TerminateOnNaN)
-from .layers import ACTIVATION_NAMES, Activation, Dense, LeakyReLU, Maxout, PReLU
+from .layers import ACTIVATION_NAMES, Activation, Dense, Dropout, GaussianNoise, LeakyReLU, Maxout, PReLU, dropout
 from .models import LOSS_NAMES, METRIC_NAMES, Sequential, load_model
 from .optimizers import OPTIMIZER_NAMES, SGD, Adadelta, Adagrad, Adam, Nadam, RMSprop
 from .utils import to_categorical
 
 __all__ = ["Sequential", "History", "load_model", "Dense", "Activation", "PReLU", "LeakyReLU", "Maxout",
+           "Dropout", "dropout", "GaussianNoise",
            "SGD", "Adagrad", "RMSprop", "Adadelta", "Adam", "Nadam",
            "Callback", "CallbackList", "EarlyStopping", "ModelCheckpoint", "LearningRateScheduler",
            "TerminateOnNaN", "LambdaCallback", "to_categorical",

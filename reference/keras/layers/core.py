@@ -1,4 +1,5 @@
-r"""Core layers (Keras 1's ``keras.layers.core``): ``Dense``, ``Activation``, ``Maxout``.
+r"""Core layers (Keras 1's ``keras.layers.core``): ``Dense``, ``Activation``, ``Maxout``, ``Dropout``
+(and its slide spelling ``dropout``), ``GaussianNoise``.
 
 ``Dense`` and ``Maxout`` act on the last axis of their input: on ``(N, D)`` they are
 the slides' :math:`\sigma(\mathbf b + W\mathbf a)`; on ``(N, T, D)`` (a sequence, or any
@@ -10,10 +11,15 @@ Keras. Weights are kept in the primitives' layout, :math:`W` of shape ``(units, 
 
 from __future__ import annotations
 
+import math
+import numbers
+
 import numpy as np
 
+from ..._check import _is_device_array
 from ...activation_table import LEAKY_RELU_ALPHA  # the slide's 0.01, shared with every backend
 from .. import initializers
+from ...data.noise import add_gaussian_noise, dropout_mask
 from .base import Layer, _positive_int, as_matrix, as_shape
 
 #: The names ``Activation(...)`` and ``Dense(activation=...)`` accept.
@@ -312,5 +318,124 @@ class Maxout(_LastAxisDense):
         return {**super().get_config(), "units": self.units, "k": self.k}
 
 
-__all__ = ["Dense", "Activation", "Maxout", "ACTIVATION_NAMES", "LEAKY_RELU_ALPHA", "activation_forward",
-           "activation_backward"]
+class Dropout(Layer):
+    r"""Dropout: while training, each unit of the input is dropped (set to 0) with probability ``rate``.
+
+    .. math::
+
+        a = \frac{x \odot m}{1 - p}, \qquad m_i \sim \mathrm{Bernoulli}(1 - p)
+
+    Keras's inverted form: the kept units are scaled by :math:`1/(1-p)` during training,
+    so that at test time (``predict``, ``evaluate``) the layer is the identity and the
+    network is used as trained. (The slide's form, no scaling in training and the weights
+    times :math:`1-p` at test time, gives the same test-time expectation.) A new mask is
+    drawn for every mini-batch, on the host, from the model's Generator
+    (:func:`~reference.data.noise.dropout_mask`), and handed to the backend's
+    ``dropout_forward`` as data (moved to the device first on cuda). ``rate=0`` keeps every
+    unit and draws nothing: the model then trains exactly as without the layer. No parameters.
+
+    Concept: regularize.dropout
+
+    Slides: 001 "Dropout"; 003 "Dropout" (``model.add( dropout(0.8) )``).
+
+    Parameters
+    ----------
+    rate : float in [0, 1) — the fraction of the units dropped (Keras's ``rate``, the slide's p)
+    input_dim, input_shape, batch_input_shape, name, trainable : as for every layer
+    """
+
+    prefix = "dropout"
+
+    def __init__(self, rate, **kwargs):
+        if (isinstance(rate, (bool, np.bool_)) or not isinstance(rate, numbers.Real) or not math.isfinite(rate)
+                or not 0 <= rate < 1):
+            raise ValueError(f"Dropout: rate (the fraction of units dropped) must be a number in [0, 1); "
+                             f"got {rate!r}")
+        self.rate = float(rate)
+        super().__init__(**kwargs)
+
+    def forward(self, B, x, params, training=False, rng=None, *, logits=False):
+        if not training or self.rate == 0:
+            return x, None
+        if not isinstance(rng, np.random.Generator):
+            raise ValueError(f"Dropout.forward: training needs rng, a numpy.random.Generator; got {type(rng).__name__}")
+        mask = dropout_mask(rng, tuple(x.shape), self.rate, dtype=np.dtype(x.dtype))
+        if _is_device_array(x):
+            mask = B.to_device(mask)
+        return B.dropout_forward(x, mask, self.rate, inverted=True)
+
+    def backward(self, B, dout, cache):
+        if cache is None:                                # the identity (test time, or rate 0)
+            return dout, ()
+        (dx,) = B.dropout_backward(dout, cache)
+        return dx, ()
+
+    def get_config(self):
+        return {**super().get_config(), "rate": self.rate}
+
+
+def dropout(rate, **kwargs):
+    """The slide's spelling, ``model.add( dropout(0.8) )``: the same as ``Dropout(rate, ...)``.
+
+    Concept: regularize.dropout
+
+    Slides: 003 "Dropout".
+
+    Returns
+    -------
+    Dropout
+    """
+    return Dropout(rate, **kwargs)
+
+
+class GaussianNoise(Layer):
+    r"""Adds Gaussian noise to its input while training; the identity at test time.
+
+    .. math::
+
+        a = x + \varepsilon, \qquad \varepsilon_i \sim \mathcal N(0, \sigma^2)
+
+    A new noise array is drawn for every mini-batch, on the host, from the model's
+    Generator (:func:`~reference.data.noise.add_gaussian_noise`; on cuda the batch is
+    copied to the host for it and back). The noise does not depend on the input, so the
+    gradient passes through unchanged. ``stddev=0`` adds nothing and draws nothing. No
+    parameters.
+
+    Concept: data.augment
+
+    Slides: 003 "Panacea for Overfitting" (noisy training inputs).
+
+    Parameters
+    ----------
+    stddev : float >= 0 — :math:`\sigma`
+    input_dim, input_shape, batch_input_shape, name, trainable : as for every layer
+    """
+
+    prefix = "gaussian_noise"
+
+    def __init__(self, stddev, **kwargs):
+        if (isinstance(stddev, (bool, np.bool_)) or not isinstance(stddev, numbers.Real)
+                or not math.isfinite(stddev) or stddev < 0):
+            raise ValueError(f"GaussianNoise: stddev must be a finite number >= 0; got {stddev!r}")
+        self.stddev = float(stddev)
+        super().__init__(**kwargs)
+
+    def forward(self, B, x, params, training=False, rng=None, *, logits=False):
+        if not training or self.stddev == 0:
+            return x, None
+        if not isinstance(rng, np.random.Generator):
+            raise ValueError(f"GaussianNoise.forward: training needs rng, a numpy.random.Generator; "
+                             f"got {type(rng).__name__}")
+        if _is_device_array(x):
+            return B.to_device(add_gaussian_noise(B.to_host(x), self.stddev, rng)), None
+        return add_gaussian_noise(np.asarray(x), self.stddev, rng), None
+
+    def backward(self, B, dout, cache):
+        return dout, ()
+
+    def get_config(self):
+        return {**super().get_config(), "stddev": self.stddev}
+
+
+__all__ = ["Dense", "Activation", "Maxout", "Dropout", "dropout", "GaussianNoise", "ACTIVATION_NAMES",
+           "LEAKY_RELU_ALPHA", "activation_forward", "activation_backward"]
