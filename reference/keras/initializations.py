@@ -25,7 +25,7 @@ _DEFAULT = "float32"
 def uniform(shape, rng, dtype=_DEFAULT, scale=0.05):
     r""":math:`\mathcal U(-s, s)`, Keras 1's ``uniform(shape, scale=0.05)``.
 
-    Concept: model.dense (the layer's starting W and b)
+    Concept: model.dense
     """
     return _init.RandomUniform(-scale, scale)(shape, rng, dtype)
 
@@ -33,7 +33,7 @@ def uniform(shape, rng, dtype=_DEFAULT, scale=0.05):
 def normal(shape, rng, dtype=_DEFAULT, scale=0.05):
     r""":math:`\mathcal N(0, s^2)`, Keras 1's ``normal(shape, scale=0.05)``.
 
-    Concept: model.dense (the layer's starting W and b)
+    Concept: model.dense
     """
     return _init.RandomNormal(0.0, scale)(shape, rng, dtype)
 
@@ -41,7 +41,7 @@ def normal(shape, rng, dtype=_DEFAULT, scale=0.05):
 def zero(shape, rng=None, dtype=_DEFAULT):
     """Zeros (``rng`` is not used and may be omitted).
 
-    Concept: model.dense (the layer's starting W and b)
+    Concept: model.dense
     """
     return _init.Zeros()(shape, rng if rng is not None else _no_rng(), dtype)
 
@@ -49,7 +49,7 @@ def zero(shape, rng=None, dtype=_DEFAULT):
 def one(shape, rng=None, dtype=_DEFAULT):
     """Ones (``rng`` is not used and may be omitted).
 
-    Concept: model.dense (the layer's starting W and b)
+    Concept: model.dense
     """
     return _init.Ones()(shape, rng if rng is not None else _no_rng(), dtype)
 
@@ -57,7 +57,7 @@ def one(shape, rng=None, dtype=_DEFAULT):
 def glorot_uniform(shape, rng, dtype=_DEFAULT):
     r""":math:`\mathcal U(\pm\sqrt{6/(\text{fan-in}+\text{fan-out})})`.
 
-    Concept: model.dense (the layer's starting W and b)
+    Concept: model.dense
     """
     return _init.GlorotUniform()(shape, rng, dtype)
 
@@ -65,7 +65,7 @@ def glorot_uniform(shape, rng, dtype=_DEFAULT):
 def glorot_normal(shape, rng, dtype=_DEFAULT):
     r""":math:`\mathcal N(0, 2/(\text{fan-in}+\text{fan-out}))`.
 
-    Concept: model.dense (the layer's starting W and b)
+    Concept: model.dense
     """
     return _init.GlorotNormal()(shape, rng, dtype)
 
@@ -73,7 +73,7 @@ def glorot_normal(shape, rng, dtype=_DEFAULT):
 def he_uniform(shape, rng, dtype=_DEFAULT):
     r""":math:`\mathcal U(\pm\sqrt{6/\text{fan-in}})`.
 
-    Concept: model.dense (the layer's starting W and b)
+    Concept: model.dense
     """
     return _init.HeUniform()(shape, rng, dtype)
 
@@ -81,7 +81,7 @@ def he_uniform(shape, rng, dtype=_DEFAULT):
 def he_normal(shape, rng, dtype=_DEFAULT):
     r""":math:`\mathcal N(0, 2/\text{fan-in})`.
 
-    Concept: model.dense (the layer's starting W and b)
+    Concept: model.dense
     """
     return _init.HeNormal()(shape, rng, dtype)
 
@@ -89,7 +89,7 @@ def he_normal(shape, rng, dtype=_DEFAULT):
 def lecun_uniform(shape, rng, dtype=_DEFAULT):
     r""":math:`\mathcal U(\pm\sqrt{3/\text{fan-in}})`.
 
-    Concept: model.dense (the layer's starting W and b)
+    Concept: model.dense
     """
     return _init.LecunUniform()(shape, rng, dtype)
 
@@ -97,7 +97,7 @@ def lecun_uniform(shape, rng, dtype=_DEFAULT):
 def lecun_normal(shape, rng, dtype=_DEFAULT):
     r""":math:`\mathcal N(0, 1/\text{fan-in})` (a Keras 2 name).
 
-    Concept: model.dense (the layer's starting W and b)
+    Concept: model.dense
     """
     return _init.LecunNormal()(shape, rng, dtype)
 
@@ -105,7 +105,7 @@ def lecun_normal(shape, rng, dtype=_DEFAULT):
 def identity(shape, rng=None, dtype=_DEFAULT, scale=1.0):
     """``scale`` times the identity of a square ``shape`` (``rng`` is not used and may be omitted).
 
-    Concept: model.dense (the layer's starting W and b)
+    Concept: model.dense
     """
     return _init.Identity(scale)(shape, rng if rng is not None else _no_rng(), dtype)
 
@@ -113,7 +113,7 @@ def identity(shape, rng=None, dtype=_DEFAULT, scale=1.0):
 def orthogonal(shape, rng, dtype=_DEFAULT, scale=1.1):
     """``scale`` times a random orthogonal matrix; Keras 1's default scale 1.1 (Keras 2's gain is 1).
 
-    Concept: model.dense (the layer's starting W and b)
+    Concept: model.dense
     """
     return _init.Orthogonal(scale)(shape, rng, dtype)
 

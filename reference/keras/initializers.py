@@ -106,7 +106,7 @@ def fans(shape):
     :math:`(rC, rF)` with :math:`r` the product of the leading (receptive-field) axes,
     e.g. a ``(3, 3, 16, 32)`` kernel has fan-in 144 and fan-out 288.
 
-    Concept: model.dense (the layer's starting W and b)
+    Concept: model.dense
     """
     shape = _shape("fans", shape)
     if len(shape) == 0:
@@ -420,7 +420,7 @@ def serialize(initializer):
     ValueError
         For a plain function, which has no config to write.
 
-    Concept: model.dense (the layer's starting W and b)
+    Concept: model.dense
     """
     if not isinstance(initializer, Initializer):
         raise ValueError(f"serialize: only an Initializer of reference.keras.initializers can be written as "
@@ -431,7 +431,7 @@ def serialize(initializer):
 def deserialize(config):
     """The initializer :func:`serialize` wrote.
 
-    Concept: model.dense (the layer's starting W and b)
+    Concept: model.dense
     """
     if (not isinstance(config, dict) or set(config) != {"class_name", "config"}
             or not isinstance(config["config"], dict)):
@@ -460,7 +460,7 @@ def get(identifier):
     ValueError
         For an unknown name (the message lists the valid ones) or anything else.
 
-    Concept: model.dense (the layer's starting W and b)
+    Concept: model.dense
     """
     if isinstance(identifier, Initializer):
         return identifier

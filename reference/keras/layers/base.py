@@ -117,7 +117,7 @@ def _positive_int(where, name, value, minimum=1):
 def format_shape(shape):
     """``(3,)``, ``(3, 4)``: a shape as Python writes a tuple.
 
-    Concept: model.dense (how layers are stacked: each takes the shape the one before gives)
+    Concept: model.dense
     """
     return "(" + ", ".join(str(s) for s in shape) + ("," if len(shape) == 1 else "") + ")"
 
@@ -125,7 +125,7 @@ def format_shape(shape):
 def format_shapes(shapes):
     """Several shapes as one list, ``[(3,), (3, 4)]`` (a layer with several inputs or outputs).
 
-    Concept: model.dense (how layers are stacked: each takes the shape the one before gives)
+    Concept: model.dense
     """
     return "[" + ", ".join(format_shape(s) for s in shapes) + "]"
 
@@ -133,7 +133,7 @@ def format_shapes(shapes):
 def batch_shape(shape):
     """A shape with Keras's batch axis in front: ``(None, 25, 26, 26)``.
 
-    Concept: model.dense (how layers are stacked: each takes the shape the one before gives)
+    Concept: model.dense
     """
     return "(" + ", ".join(["None"] + [str(s) for s in shape]) + ")"
 
@@ -141,7 +141,7 @@ def batch_shape(shape):
 def example_shape(where, name, shape):
     """``shape`` (an int or a sequence of ints >= 1) as a tuple, one example's shape.
 
-    Concept: model.dense (how layers are stacked: each takes the shape the one before gives)
+    Concept: model.dense
     """
     items = tuple(shape) if isinstance(shape, (tuple, list)) else (shape,)
     if not items:
@@ -156,7 +156,7 @@ def declared_input_shape(where, input_shape=None, input_dim=None, batch_input_sh
     as ``input_shape=(D,)``), ``batch_input_shape=(None, D)`` (Keras 1: the batch axis first,
     whose size is not fixed here). Given together, they must agree.
 
-    Concept: model.dense (how layers are stacked: each takes the shape the one before gives)
+    Concept: model.dense
     """
     found = []
     if input_shape is not None:
@@ -510,7 +510,7 @@ class Layer:
 def rows(shape):
     """The number of rows when every axis but the last is folded into the batch axis.
 
-    Concept: model.dense (how layers are stacked: each takes the shape the one before gives)
+    Concept: model.dense
     """
     return math.prod(shape[:-1])
 
@@ -518,7 +518,7 @@ def rows(shape):
 def as_matrix(x):
     """``x`` as a 2-D ``(rows, last axis)`` array (itself if 2-D): how a last-axis layer meets a primitive.
 
-    Concept: model.dense (how layers are stacked: each takes the shape the one before gives)
+    Concept: model.dense
     """
     shape = tuple(x.shape)                     # a plain tuple: device arrays' shapes refuse negative indices
     return x if len(shape) == 2 else x.reshape((rows(shape), shape[-1]))
@@ -527,6 +527,6 @@ def as_matrix(x):
 def as_shape(a, shape):
     """``a`` reshaped to ``shape`` (itself if it already is).
 
-    Concept: model.dense (how layers are stacked: each takes the shape the one before gives)
+    Concept: model.dense
     """
     return a if tuple(a.shape) == tuple(shape) else a.reshape(tuple(shape))

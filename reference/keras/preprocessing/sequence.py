@@ -47,7 +47,7 @@ def pad_sequences(sequences, maxlen=None, dtype="int32", padding="pre", truncati
     array([[1, 0],
            [2, 3]], dtype=int32)
 
-    Concept: batch.minibatch (sequences of unequal length made one batch array)
+    Concept: batch.minibatch
     """
     where = "pad_sequences"
     if isinstance(sequences, (str, bytes)) or not hasattr(sequences, "__len__") or not hasattr(sequences, "__iter__"):

@@ -27,7 +27,7 @@ MATRIX_MODES = ("binary", "count", "freq", "tfidf")
 def base_filter():
     """Keras 1's default ``filters``: :data:`DEFAULT_FILTERS`.
 
-    Concept: data.onehot (words as 1-of-N indices; hashing_trick is word hashing)
+    Concept: data.onehot
     """
     return DEFAULT_FILTERS
 
@@ -55,7 +55,7 @@ def text_to_word_sequence(text, filters=DEFAULT_FILTERS, lower=True, split=" "):
 
     Empty words are dropped. ``text_to_word_sequence("Hello, world!")`` is ``['hello', 'world']``.
 
-    Concept: data.onehot (words as 1-of-N indices; hashing_trick is word hashing)
+    Concept: data.onehot
     """
     where = "text_to_word_sequence"
     text = _str(where, "text", text)
@@ -80,7 +80,7 @@ def hashing_trick(text, n, hash_function=None, filters=DEFAULT_FILTERS, lower=Tr
     one run to the next unless ``PYTHONHASHSEED`` is fixed; MD5 gives the same indices
     on every run.) Different words may share an index.
 
-    Concept: data.onehot (words as 1-of-N indices; hashing_trick is word hashing)
+    Concept: data.onehot
     """
     where = "hashing_trick"
     if isinstance(n, (bool, np.bool_)) or not isinstance(n, numbers.Integral) or n < 2:
@@ -97,7 +97,7 @@ def hashing_trick(text, n, hash_function=None, filters=DEFAULT_FILTERS, lower=Tr
 def one_hot(text, n, filters=DEFAULT_FILTERS, lower=True, split=" "):
     """Keras's ``one_hot``: the words' hashed indices in ``1 .. n-1`` (:func:`hashing_trick` with MD5).
 
-    Concept: data.onehot (words as 1-of-N indices; hashing_trick is word hashing)
+    Concept: data.onehot
     """
     return hashing_trick(text, n, hash_function="md5", filters=filters, lower=lower, split=split)
 
