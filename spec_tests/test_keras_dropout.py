@@ -150,3 +150,17 @@ def test_slide_spelling_and_summary():
     rows = [line for line in lines if line.startswith("dropout_1")]
     assert len(rows) == 1 and re.search(r"\(Dropout\)\s+\(None, 5\)\s+0\s*$", rows[0])
     assert m.layers[1].count_params() == 0 and m.count_params() == 4 * 5 + 5 + 5 * 2 + 2
+
+
+def test_summary_columns_stay_apart_for_long_names():
+    """A layer name longer than Keras's 29-character column ("gaussian_noise_1 (GaussianNoise)") widens the
+    column: every row still splits into name, shape and count at two or more spaces."""
+    m = Sequential([Dense(5, input_dim=4), GaussianNoise(0.1), Dense(2, activation="softmax")], seed=0)
+    lines = []
+    m.summary(print_fn=lines.append)
+    row = next(line for line in lines if line.startswith("gaussian_noise_1"))
+    assert re.split(r"\s{2,}", row.strip()) == ["gaussian_noise_1 (GaussianNoise)", "(None, 5)", "0"]
+    header = next(line for line in lines if line.startswith("Layer (type)"))
+    assert header.index("Output Shape") == row.index("(None, 5)")
+    rules = {len(line) for line in lines if set(line) <= {"_", "="} and line}
+    assert len(rules) == 1 and rules.pop() >= len(row)

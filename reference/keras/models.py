@@ -1168,15 +1168,19 @@ class Sequential(Layer):
         if print_fn is None:
             def print_fn(line):
                 print(line, file=sys.stdout)
-        rule, width = "_" * 65, (29, 26, 10)
+        cells = [(f"{layer.name} ({type(layer).__name__})", batch_shape(self._out_shape(index)),
+                  str(layer.count_params())) for index, layer in enumerate(self.layers)]
+        # Keras's widths (29, 26), widened where a name or a shape is longer, so columns never run together.
+        width = (max([29] + [len(c[0]) + 2 for c in cells]), max([26] + [len(c[1]) + 2 for c in cells]))
+        total_width = max(65, width[0] + width[1] + 10)
+        rule = "_" * total_width
         row = lambda a, b, c: f"{a:<{width[0]}}{b:<{width[1]}}{c}"  # noqa: E731
-        lines = [f'Model: "{self.name}"', rule, row("Layer (type)", "Output Shape", "Param #"), "=" * 65]
-        for index, layer in enumerate(self.layers):
-            lines.append(row(f"{layer.name} ({type(layer).__name__})", batch_shape(self._out_shape(index)),
-                             str(layer.count_params())))
-            lines.append(rule if index == len(self.layers) - 1 else "")
+        lines = [f'Model: "{self.name}"', rule, row("Layer (type)", "Output Shape", "Param #"), "=" * total_width]
+        for index, cell in enumerate(cells):
+            lines.append(row(*cell))
+            lines.append(rule if index == len(cells) - 1 else "")
         total, trainable = self.count_params(), self.count_trainable_params()
-        lines[-1] = "=" * 65
+        lines[-1] = "=" * total_width
         lines += [f"Total params: {total:,}", f"Trainable params: {trainable:,}",
                   f"Non-trainable params: {total - trainable:,}", rule]
         for line in lines:
