@@ -9,7 +9,9 @@ Options::
                        mlp_keras_fit: see benchmarks/mlp.py), "optim" the optimizer
                        updates (optim_update: see benchmarks/optimizers.py), "coldfit"
                        the README's first fit with an empty and a warm Numba cache
-                       (only when asked for: see benchmarks/coldfit.py)
+                       (only when asked for: see benchmarks/coldfit.py), "dropout_fit"
+                       one fit epoch of the slide's dropout network with and without
+                       its Dropout layers (only when asked for: benchmarks/dropout.py)
     --backend NAME     reference, cpu, cuda or torch; repeatable (default: every one that runs here)
     --dtype DTYPE      float64 or float32 (default: float64; the MLP steps: both, 784→500→500→10: float32)
     --epochs E         epochs of the training run (default 20; 2 with --quick)
@@ -307,6 +309,13 @@ def main(argv=None):
 
     if args.only is not None and any(_matches(args.only, n) for n in coldfit.NAMES):
         optim_lines = list(optim_lines) + ([""] if optim_lines else []) + coldfit.run(max(1, args.rounds))
+
+    # dropout inside the fused epoch (issue 10)
+    from . import dropout as dropout_bench
+
+    if args.only is not None and any(_matches(args.only, n) for n in dropout_bench.NAMES):
+        optim_lines = list(optim_lines) + ([""] if optim_lines else []) + dropout_bench.run(
+            rounds=max(5, args.rounds))
 
     # the goals of this slice
     print()

@@ -232,6 +232,56 @@ def binary(fn: str, name: str, value):
                          f"{tuple(int(k) for k in where)}")
 
 
+def dropout_masks(fn: str, masks, rates, x, params):
+    """Check the optional dropout of an epoch (:func:`reference.optimize.mlp_epoch`).
+
+    ``masks`` is None (no dropout) or a sequence of one entry per dense layer: None (that
+    layer's input is not dropped) or a float array ``(N, H_{l-1})`` of ``x``'s dtype
+    holding only 0 and 1, row ``i`` the mask of the ``i``-th example the epoch takes.
+    ``rates`` is None exactly when ``masks`` is, else one number per layer: in [0, 1)
+    where a mask is given (the rate it was drawn with) and 0 where none is. Returns
+    ``(masks, rates)`` as tuples, or ``(None, None)``.
+    """
+    n_layers = len(params) // 2
+    if masks is None:
+        if rates is not None:
+            raise ValueError(f"{fn}: rates needs masks (one dropout mask per layer, or None); got masks=None "
+                             f"and rates={rates!r}")
+        return None, None
+    if not isinstance(masks, (list, tuple)) or len(masks) != n_layers:
+        got = f"a sequence of {len(masks)}" if isinstance(masks, (list, tuple)) else type(masks).__name__
+        raise ValueError(f"{fn}: masks must be a list or tuple of {n_layers} entries (one per dense layer: None, "
+                         f"or the mask of that layer's input); got {got}")
+    if not isinstance(rates, (list, tuple)) or len(rates) != n_layers:
+        got = (f"a sequence of {len(rates)}" if isinstance(rates, (list, tuple))
+               else "None" if rates is None else type(rates).__name__)
+        raise ValueError(f"{fn}: rates must be a list or tuple of {n_layers} numbers (one per dense layer), "
+                         f"given with masks; got {got}")
+    N = x.shape[0]
+    out_masks, out_rates = [], []
+    for l, (mask, rate) in enumerate(zip(masks, rates), start=1):
+        if mask is None:
+            if isinstance(rate, (bool, np.bool_)) or not isinstance(rate, numbers.Real) or rate != 0:
+                raise ValueError(f"{fn}: rates[{l - 1}] must be 0 where masks[{l - 1}] is None (layer {l}'s input "
+                                 f"is not dropped); got {rate!r}")
+            out_masks.append(None)
+            out_rates.append(0.0)
+            continue
+        width = params[2 * l - 2].shape[1]
+        shape = (N, width)
+        if not _is_device_array(mask):
+            mask = np.asarray(mask)
+        if mask.dtype not in FLOAT_DTYPES or mask.dtype != x.dtype:
+            raise ValueError(f"{fn}: masks[{l - 1}] must be {x.dtype} like x; got {mask.dtype}")
+        if tuple(mask.shape) != shape:
+            raise ValueError(f"{fn}: masks[{l - 1}] must be (N, H{l - 1}) = {_fmt_shape(shape)} (a row per example "
+                             f"of the epoch, a column per input of layer {l}); got {_fmt_shape(tuple(mask.shape))}")
+        binary(fn, f"masks[{l - 1}]", mask)
+        out_masks.append(mask)
+        out_rates.append(fraction(fn, f"rates[{l - 1}]", rate))
+    return tuple(out_masks), tuple(out_rates)
+
+
 def real(fn: str, name: str, value) -> float:
     """A finite real number (a slope, a coefficient)."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):

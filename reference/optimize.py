@@ -11,8 +11,9 @@ from . import _check
 from .linear import linear_backward, linear_forward
 from .losses import LOSSES, mae, mse, softmax_cross_entropy
 from .optimizers import sgd_update
-from .network import (ACTIVATIONS, OUTPUTS, mlp_backward, mlp_forward, network_backward,
-                      network_forward)
+from .regularize import dropout_backward, dropout_forward
+from .network import (ACTIVATIONS, OUTPUTS, dense_backward, dense_forward, mlp_backward, mlp_forward,
+                      network_backward, network_forward)
 
 _LOSS = {"mse": mse, "mae": mae}
 #: The losses :func:`mlp_epoch` trains with ("cross_entropy" is fused with the softmax output).
@@ -223,7 +224,7 @@ def network_epoch(x, y_hat, *params, order=None, batch_size=1, eta=0.01,
 
 
 def mlp_epoch(x, y_hat, *params, order=None, batch_size=32, eta=0.01, activation="sigmoid",
-              output="softmax", loss="cross_entropy"):
+              output="softmax", loss="cross_entropy", masks=None, rates=None):
     r"""One epoch of mini-batch SGD on :func:`~reference.network.mlp_forward`.
 
     .. math::
@@ -239,7 +240,14 @@ def mlp_epoch(x, y_hat, *params, order=None, batch_size=32, eta=0.01, activation
     :func:`~reference.losses.softmax_cross_entropy` on the output layer's scores;
     ``"mse"`` and ``"mae"`` average over all N×K entries (as Keras does).
 
-    Concept: batch.minibatch, batch.epoch, optim.sgd, backprop.chain
+    Dropout (Keras's inverted form, :func:`~reference.regularize.dropout_forward`): with
+    ``masks``, the input of dense layer ``l`` is multiplied by ``masks[l-1]`` and scaled
+    by :math:`1/(1-p_l)` before the layer, and the gradient is taken through the same
+    mask. The masks are data, drawn on the host beforehand (one row per example, in the
+    order the epoch takes them: batch ``k`` uses rows ``kB`` to ``kB + n_k - 1``), so
+    the epoch stays a pure function and every backend applies the same masks.
+
+    Concept: batch.minibatch, batch.epoch, optim.sgd, backprop.chain, regularize.dropout
 
     Slides: 003 "Mini-batch" (``model.fit(x_train, y_train, batch_size=100,
     nb_epoch=20)``), "Keras"; 002 "Gradient Descent", "Backpropagation".
@@ -255,6 +263,11 @@ def mlp_epoch(x, y_hat, *params, order=None, batch_size=32, eta=0.01, activation
     activation : {"sigmoid", "relu", "hard_sigmoid", "linear", "leaky_relu", "tanh"} — the hidden layers
     output : {"softmax", "sigmoid", "linear"}
     loss : {"mse", "mae", "cross_entropy"}
+    masks : None, or a list of L entries, one per dense layer: None (the layer's input is
+        kept whole) or an ndarray (N, H_{l-1}) of x's dtype holding 0 (dropped) and 1 (kept),
+        row ``i`` for the ``i``-th example taken (``order[i]``)
+    rates : None (with ``masks=None``), or a list of L numbers: the dropout rate
+        :math:`p_l \in [0, 1)` each mask was drawn with, 0 where the mask is None
 
     Returns
     -------
@@ -271,6 +284,9 @@ def mlp_epoch(x, y_hat, *params, order=None, batch_size=32, eta=0.01, activation
     _check.choice("mlp_epoch", "loss", loss, MLP_LOSSES)
     if loss == "cross_entropy" and output != "softmax":
         raise ValueError(f"mlp_epoch: loss 'cross_entropy' needs output 'softmax'; got output {output!r}")
+    masks, rates = _check.dropout_masks("mlp_epoch", masks, rates, x, params)
+    if masks is not None:
+        return _mlp_dropout_epoch(x, y_hat, params, order, batch_size, eta, activation, output, loss, masks, rates)
     losses = []
     for start in range(0, N, batch_size):
         batch = order[start:start + batch_size]
@@ -283,6 +299,52 @@ def mlp_epoch(x, y_hat, *params, order=None, batch_size=32, eta=0.01, activation
             y, cache = mlp_forward(x[batch], *params, activation=activation, output=output)
             L, dL_dy = _LOSS[loss](y, y_hat[batch])
             _, *grads = mlp_backward(dL_dy, cache)
+        params = tuple(sgd_update(theta, g, (), eta)[0] for theta, g in zip(params, grads))
+        losses.append(L)
+    return params, np.array(losses, dtype=x.dtype)
+
+
+def _mlp_dropout_epoch(x, y_hat, params, order, batch_size, eta, activation, output, loss, masks, rates):
+    """:func:`mlp_epoch` with dropout on the inputs of the layers that have a mask (checked arguments).
+
+    Layer by layer: ``dropout_forward`` (where layer ``l`` has a mask), then ``dense_forward``
+    with the hidden activation; the last layer is :func:`~reference.network.mlp_forward` of one
+    layer (its scores for the cross entropy, else its output). Backward in reverse, through the
+    same masks.
+    """
+    N = x.shape[0]
+    n_layers = len(params) // 2
+    losses = []
+    for start in range(0, N, batch_size):
+        batch = order[start:start + batch_size]
+        rows = slice(start, start + batch.size)
+        a = x[batch]
+        caches = []
+        for l in range(n_layers):
+            drop = None
+            if masks[l] is not None:
+                a, drop = dropout_forward(a, masks[l][rows], rates[l], inverted=True)
+            W, b = params[2 * l], params[2 * l + 1]
+            if l < n_layers - 1:
+                a, cache = dense_forward(a, W, b, activation)
+            else:
+                a, cache = mlp_forward(a, W, b, activation=activation,
+                                       output="linear" if loss == "cross_entropy" else output)
+            caches.append((drop, cache))
+        if loss == "cross_entropy":
+            L, d = softmax_cross_entropy(a, y_hat[batch])
+        else:
+            L, d = _LOSS[loss](a, y_hat[batch])
+        grads = []
+        for l in reversed(range(n_layers)):
+            drop, cache = caches[l]
+            if l == n_layers - 1:
+                d, dW, db = mlp_backward(d, cache)
+            else:
+                d, dW, db = dense_backward(d, cache)
+            grads = [dW, db] + grads
+            if drop is not None:
+                (d,) = dropout_backward(d, drop)
         params = tuple(sgd_update(theta, g, (), eta)[0] for theta, g in zip(params, grads))
         losses.append(L)
     return params, np.array(losses, dtype=x.dtype)

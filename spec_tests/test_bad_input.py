@@ -599,10 +599,32 @@ MLP_EPOCH_ARGS = lambda X_: (X, np.eye(5)[[0, 2, 4]], W1, B1, W2, B2)
     ("odd-params", lambda X_: (X, np.eye(5)[[0, 2, 4]], W1, B1, W2), {}, f"{MLP_PARAMS} 3"),
     ("W2-H1", lambda X_: (X, np.eye(5)[[0, 2, 4]], W1, B1, np.ones((5, 3)), B2), {},
      "W2 must be (K, H1) = (5, 4) (H1 = 4 from W1); got (5, 3)"),
+    ("rates-no-masks", MLP_EPOCH_ARGS, {"rates": [0.5, 0.0]},
+     "rates needs masks (one dropout mask per layer, or None); got masks=None and rates=[0.5, 0.0]"),
+    ("masks-length", MLP_EPOCH_ARGS, {"masks": [None], "rates": [0.0]},
+     "masks must be a list or tuple of 2 entries (one per dense layer: None, or the mask of that layer's input); "
+     "got a sequence of 1"),
+    ("masks-array", MLP_EPOCH_ARGS, {"masks": np.ones((3, 4)), "rates": [0.0, 0.5]},
+     "masks must be a list or tuple of 2 entries"),
+    ("rates-missing", MLP_EPOCH_ARGS, {"masks": [None, np.ones((3, 4))]},
+     "rates must be a list or tuple of 2 numbers (one per dense layer), given with masks; got None"),
+    ("rate-without-mask", MLP_EPOCH_ARGS, {"masks": [None, np.ones((3, 4))], "rates": [0.5, 0.5]},
+     "rates[0] must be 0 where masks[0] is None (layer 1's input is not dropped); got 0.5"),
+    ("mask-shape", MLP_EPOCH_ARGS, {"masks": [None, np.ones((3, 5))], "rates": [0.0, 0.5]},
+     "masks[1] must be (N, H1) = (3, 4) (a row per example of the epoch, a column per input of layer 2); "
+     "got (3, 5)"),
+    ("mask-dtype", MLP_EPOCH_ARGS, {"masks": [None, np.ones((3, 4), dtype=f32)], "rates": [0.0, 0.5]},
+     "masks[1] must be float64 like x; got float32"),
+    ("mask-binary", MLP_EPOCH_ARGS, {"masks": [None, np.full((3, 4), 0.5)], "rates": [0.0, 0.5]},
+     "masks[1] must hold only 0 and 1; got 0.5 at index (0, 0)"),
+    ("mask-rate", MLP_EPOCH_ARGS, {"masks": [None, np.ones((3, 4))], "rates": [0.0, 1.0]},
+     "rates[1] must be a number in [0, 1); got 1.0"),
 )
 def test_mlp_epoch_bad_input(B, R, args, kwargs, prefix):
     """mlp_epoch rejects cross entropy without a softmax output, unknown loss/output/activation names, bad batch_size,
-    eta or order, targets that are not (N, K) (labels included) and mismatched params, with the reference's text."""
+    eta or order, targets that are not (N, K) (labels included), mismatched params and dropout masks or rates that
+    do not fit the layers (count, shape, dtype, values other than 0 and 1, a rate without its mask), with the
+    reference's text."""
     assert_same_error(B, R, "mlp_epoch", args, kwargs, prefix)
 
 

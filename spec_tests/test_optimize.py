@@ -8,7 +8,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import reference
-from reference.data import batches, load_views
+from reference.data import batches, dropout_mask, load_views
 from reference.gradcheck import numeric_gradient
 
 from . import strategies as S
@@ -552,6 +552,76 @@ def test_mlp_epoch_matches_reference(A, R):
         for k, (g, r, bd) in enumerate(zip(got_p, want_p, p_bounds)):
             T.assert_close(f"{what} param {k}", g, r, bd)
     check()
+
+
+@st.composite
+def dropout_masks_case(draw, x, params):
+    """(masks, rates) for mlp_epoch: per layer no mask, or a mask drawn by dropout_mask at a rate in [0, 0.9]."""
+    seed = draw(st.integers(0, 2 ** 32 - 1))
+    rng = np.random.default_rng(seed)
+    masks, rates = [], []
+    for W in params[0::2]:
+        if draw(st.booleans()):
+            rate = draw(st.sampled_from([0.0, 0.2, 0.5, 0.9]))
+            masks.append(dropout_mask(rng, (x.shape[0], W.shape[1]), rate, dtype=x.dtype))
+            rates.append(rate)
+        else:
+            masks.append(None)
+            rates.append(0.0)
+    return masks, rates
+
+
+def test_mlp_epoch_with_dropout_matches_reference(A, R):
+    """With dropout masks on any of the layers' inputs, mlp_epoch's parameters and batch losses agree with the
+    reference within the replayed bound (dropout_forward/backward's on the masked layers), and the
+    reference agrees with the bound's own replay.
+
+    Any order and batch size, 1 to 3 layers (2 in the CUDA simulator), every loss; each layer without a mask
+    or with one drawn by dropout_mask at rate 0, 0.2, 0.5 or 0.9.
+    """
+    @S.for_backend(A)
+    @given(data=st.data())
+    def check(data):
+        case = data.draw(mlp_epoch_case(S.max_dim(A, 5), max_layers=2 if S.simulated(A) else 3))
+        x, y_hat, params, order, batch_size, eta, act, output, loss = case
+        masks, rates = data.draw(dropout_masks_case(x, params))
+        try:
+            p_bounds, L_bound = _finite_bounds(T.mlp_epoch(x, y_hat, params, order, batch_size, eta, act, output,
+                                                           loss, masks=masks, rates=rates))
+        except T.Ambiguous:
+            assume(False)
+        kw = dict(_mlp_epoch_kw(case), masks=masks, rates=rates)
+        got_p, got_L = A.mlp_epoch(x, y_hat, *params, **kw)
+        want_p, want_L = R.mlp_epoch(x, y_hat, *params, **kw)
+        what = f"{A.name}.mlp_epoch[{act}, {output}, {loss}, B={batch_size}, rates={rates}]"
+        T.assert_close(f"{what} losses", got_L, want_L, L_bound)
+        T.assert_close(f"reference {what} losses vs the replay", want_L, L_bound.v.astype(x.dtype), L_bound)
+        for k, (g, r, bd) in enumerate(zip(got_p, want_p, p_bounds)):
+            T.assert_close(f"{what} param {k}", g, r, bd)
+            T.assert_close(f"reference {what} param {k} vs the replay", r, bd.v.astype(x.dtype), bd)
+    check()
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_mlp_epoch_without_dropping_is_the_plain_epoch(A, dtype):
+    """Masks of all ones at rate 0, or no mask on any layer, give exactly the epoch without masks (the factor is
+    1 and every kept unit is multiplied by 1); a rate > 0 with the same all-ones masks changes the epoch."""
+    rng = np.random.default_rng(3)
+    N, D, H, K = 7, 4, 5, 3
+    x = rng.normal(size=(N, D)).astype(dtype)
+    y_hat = np.eye(K, dtype=dtype)[rng.integers(0, K, N)]
+    params = (rng.normal(size=(H, D)).astype(dtype), np.zeros(H, dtype), rng.normal(size=(K, H)).astype(dtype),
+              np.zeros(K, dtype))
+    kw = dict(order=rng.permutation(N), batch_size=3, eta=0.3)
+    host = lambda arrays: [np.asarray(A.to_host(a)) for a in arrays]
+    plain_p, plain_L = A.mlp_epoch(x, y_hat, *params, **kw)
+    for masks, rates in (([np.ones((N, D), dtype), np.ones((N, H), dtype)], [0.0, 0.0]), ([None, None], [0, 0])):
+        p, L = A.mlp_epoch(x, y_hat, *params, masks=masks, rates=rates, **kw)
+        np.testing.assert_array_equal(np.asarray(L), np.asarray(plain_L))
+        for a, b in zip(host(p), host(plain_p)):
+            np.testing.assert_array_equal(a, b)
+    p, _ = A.mlp_epoch(x, y_hat, *params, masks=[None, np.ones((N, H), dtype)], rates=[0.0, 0.5], **kw)
+    assert not np.array_equal(host(p)[2], host(plain_p)[2])      # the factor 2 takes effect
 
 
 def _mlp_batch_step(B, x, y_hat, params, act, output, loss, eta):

@@ -138,7 +138,8 @@ def _update_weights(W, dz, a, ab, dims, flags, gemm):
          ab[1:].ctypes, W.ctypes, dims[5:].ctypes)
 
 
-def mlp_epoch_kernel(x, y_hat, theta, sizes, order, batch_size, eta, code, out_code, loss, gemm, dims, own):
+def mlp_epoch_kernel(x, y_hat, theta, sizes, order, batch_size, eta, code, out_code, loss, gemm, dims, own,
+                     masks, moff, scales):
     """One epoch of mini-batch SGD; ``theta`` (flat ``W1, b1, ..., WL, bL``) is updated in place.
 
     ``sizes = (D, H1, ..., HL)`` with ``HL = K``; ``code`` the hidden activation,
@@ -146,7 +147,10 @@ def mlp_epoch_kernel(x, y_hat, theta, sizes, order, batch_size, eta, code, out_c
     ``?gemm`` and ``dims`` a 6-entry scratch array of its integer type (int32 for
     SciPy's, int64 for NumPy's); with ``own`` every product calls ``gemm``, else
     the forward and input-gradient products are ``np.dot`` and only the update
-    calls ``gemm``. Returns each batch's loss before its update.
+    calls ``gemm``. Dropout: ``moff[l]`` (``l = 1..L``) is -1 where layer ``l``'s input
+    is kept whole, else the offset in the flat ``masks`` of its (N, H_{l-1}) mask (row
+    ``i`` for the ``i``-th example taken), and ``scales[l]`` its factor 1/(1 - p) in the
+    dtype. Returns each batch's loss before its update.
 
     The epoch runs in a kernel compiled for this loss (:func:`_epoch_for`), so that a
     first run compiles only the loss it uses.
@@ -155,7 +159,8 @@ def mlp_epoch_kernel(x, y_hat, theta, sizes, order, batch_size, eta, code, out_c
     kernel = _EPOCH.get(loss)
     if kernel is None:
         kernel = _EPOCH[loss] = _epoch_for(loss)
-    return kernel(x, y_hat, theta, sizes, order, batch_size, eta, code, out_code, gemm, dims, own)
+    return kernel(x, y_hat, theta, sizes, order, batch_size, eta, code, out_code, gemm, dims, own,
+                  masks, moff, scales)
 
 
 #: The epoch kernels compiled so far, by loss code.
@@ -175,13 +180,28 @@ def _epoch_for(loss):
     on-disk cache keys by value (one index for the three losses, an entry each).
     """
     @njit(cache=True, error_model="numpy")
-    def epoch_kernel(x, y_hat, theta, sizes, order, batch_size, eta, code, out_code, gemm, dims, own):
-        return _epoch(x, y_hat, theta, sizes, order, batch_size, eta, code, out_code, loss, gemm, dims, own)
+    def epoch_kernel(x, y_hat, theta, sizes, order, batch_size, eta, code, out_code, gemm, dims, own,
+                     masks, moff, scales):
+        return _epoch(x, y_hat, theta, sizes, order, batch_size, eta, code, out_code, loss, gemm, dims, own,
+                      masks, moff, scales)
     return epoch_kernel
 
 
 @njit(inline="always")
-def _epoch(x, y_hat, theta, sizes, order, batch_size, eta, code, out_code, loss, gemm, dims, own):
+def _drop(a, masks, base, s, out):
+    """``out = a * (m * s)`` for a batch (nb, D), ``m`` the batch's rows of a flat mask from ``base``
+    (``m * s`` is 0 or ``s`` exactly, so each entry rounds once, as the reference's); ``out`` may be ``a``."""
+    nb, D = a.shape
+    for i in range(nb):
+        row = base + i * D
+        for j in range(D):
+            out[i, j] = a[i, j] * (masks[row + j] * s)
+    return out
+
+
+@njit(inline="always")
+def _epoch(x, y_hat, theta, sizes, order, batch_size, eta, code, out_code, loss, gemm, dims, own,
+           masks, moff, scales):
     """The body of :func:`mlp_epoch_kernel` (its arguments, in its order)."""
     N, D = x.shape
     K = y_hat.shape[1]
@@ -191,9 +211,11 @@ def _epoch(x, y_hat, theta, sizes, order, batch_size, eta, code, out_code, loss,
     offW = np.empty(n_layers + 1, np.int64)
     offb = np.empty(n_layers + 1, np.int64)
     offa = np.empty(n_layers + 1, np.int64)          # offset of each layer's output per example
+    offd = np.empty(n_layers + 1, np.int64)          # offset of each dropped-out input per example
     pos = 0
     width = 1
     room = 0
+    droom = 0
     for l in range(1, n_layers + 1):
         offW[l] = pos
         pos += sizes[l] * sizes[l - 1]
@@ -202,12 +224,16 @@ def _epoch(x, y_hat, theta, sizes, order, batch_size, eta, code, out_code, loss,
         offa[l] = room
         room += sizes[l]
         width = max(width, sizes[l])
+        offd[l] = droom
+        if moff[l] >= 0:
+            droom += sizes[l - 1]
     B = batch_size if batch_size < N else N
     n_batches = (N + batch_size - 1) // batch_size
 
     xb = np.empty(B * D, dt)
     yb = np.empty(B * K, dt)
     outs = np.empty(B * room, dt)           # every layer's output for the batch
+    drops = np.empty(B * droom, dt)         # the dropped-out inputs of the layers with a mask
     buf0 = np.empty(B * width, dt)          # dL/dz of a layer, and dL/da of the one below
     buf1 = np.empty(B * width, dt)
     db = np.empty(width, dt)                # a layer's bias gradient
@@ -245,6 +271,9 @@ def _epoch(x, y_hat, theta, sizes, order, batch_size, eta, code, out_code, loss,
         a = X
         for l in range(1, n_layers + 1):
             H = sizes[l]
+            if moff[l] >= 0:                # dropout of the layer's input: a * (m * s), as the reference
+                a = _drop(a, masks, moff[l] + start * sizes[l - 1], scales[l],
+                          drops[offd[l] * nb:(offd[l] + sizes[l - 1]) * nb].reshape(nb, sizes[l - 1]))
             W = theta[offW[l]:offW[l] + H * sizes[l - 1]].reshape(H, sizes[l - 1])
             out = outs[offa[l] * nb:(offa[l] + H) * nb].reshape(nb, H)
             if own:
@@ -274,6 +303,7 @@ def _epoch(x, y_hat, theta, sizes, order, batch_size, eta, code, out_code, loss,
             Dl = sizes[l - 1]
             dz = cur[:nb * H].reshape(nb, H)
             W = theta[offW[l]:offW[l] + H * Dl].reshape(H, Dl)
+            dropped = moff[l] >= 0
             if l > 1:
                 below = outs[offa[l - 1] * nb:(offa[l - 1] + Dl) * nb].reshape(nb, Dl)
                 da = other[:nb * Dl].reshape(nb, Dl)
@@ -281,9 +311,15 @@ def _epoch(x, y_hat, theta, sizes, order, batch_size, eta, code, out_code, loss,
                     _product(0, 0, nb, Dl, H, 2, dz, H, W, Dl, 3, da, ab, dims, flags, gemm)
                 else:
                     np.dot(dz, W, da)
+                if dropped:                                  # through the mask: da * (m * s)
+                    _drop(da, masks, moff[l] + start * Dl, scales[l], da)
             else:
                 below = X
-            _update_weights(W, dz, below, ab, dims, flags, gemm)
+            if dropped:                                      # the layer saw its dropped-out input
+                inp = drops[offd[l] * nb:(offd[l] + Dl) * nb].reshape(nb, Dl)
+            else:
+                inp = below
+            _update_weights(W, dz, inp, ab, dims, flags, gemm)
             bl = theta[offb[l]:offb[l] + H]
             for h in range(H):
                 bl[h] = bl[h] - eta_t * db[h]

@@ -49,6 +49,7 @@ from reference import _check
 from reference.activation_table import ACT_CODE, ACTIVATIONS, OUTPUT_CODE, OUTPUTS
 from reference.losses import LOSSES
 from reference.optimize import MLP_LOSSES, _solve_normal_equations
+from reference.regularize import _scale
 
 from ._fused import LOSS_CODE, activation_grad, bias_activation, loss_and_grad, readout_grad
 from ._mlp import gemm, mlp_epoch_kernel, numpy_gemm
@@ -429,7 +430,7 @@ def network_epoch(x, y_hat, *params, order=None, batch_size=1, eta=0.01,
 
 
 def mlp_epoch(x, y_hat, *params, order=None, batch_size=32, eta=0.01, activation="sigmoid",
-              output="softmax", loss="cross_entropy"):
+              output="softmax", loss="cross_entropy", masks=None, rates=None):
     r"""One epoch of mini-batch SGD on the MLP: :func:`reference.optimize.mlp_epoch`.
 
     The whole epoch runs in one compiled call (:mod:`accelerated.cpu._mlp`): per
@@ -438,6 +439,9 @@ def mlp_epoch(x, y_hat, *params, order=None, batch_size=32, eta=0.01, activation
     into the GEMM that forms its gradient. From :data:`MLP_OWN_BLAS_MIN`
     multiply-adds per batch on, every GEMM calls NumPy's own OpenBLAS (faster than
     SciPy's, which Numba's ``np.dot`` calls, at the 784-500-500-10 network's shapes).
+    Dropout runs inside the same kernel: the masks are one flat array of data, and each
+    batch's rows of a layer's mask multiply its input (and, in the backward, the
+    gradient of that input) in one pass.
 
     .. math::
 
@@ -445,7 +449,7 @@ def mlp_epoch(x, y_hat, *params, order=None, batch_size=32, eta=0.01, activation
         \boldsymbol\theta^{k} \leftarrow \boldsymbol\theta^{k-1} - \eta\,\mathbf{g},
         \qquad k = 1, \dots, \lceil N / B \rceil
 
-    Concept: batch.minibatch, batch.epoch, optim.sgd, backprop.chain
+    Concept: batch.minibatch, batch.epoch, optim.sgd, backprop.chain, regularize.dropout
 
     Parameters
     ----------
@@ -458,6 +462,8 @@ def mlp_epoch(x, y_hat, *params, order=None, batch_size=32, eta=0.01, activation
     activation : {"sigmoid", "relu", "hard_sigmoid", "linear", "leaky_relu", "tanh"}
     output : {"softmax", "sigmoid", "linear"}
     loss : {"mse", "mae", "cross_entropy"}
+    masks, rates : dropout of the layers' inputs, as for :func:`reference.optimize.mlp_epoch`
+        (None: no dropout)
 
     Returns
     -------
@@ -474,9 +480,23 @@ def mlp_epoch(x, y_hat, *params, order=None, batch_size=32, eta=0.01, activation
     _check.choice("mlp_epoch", "loss", loss, MLP_LOSSES)
     if loss == "cross_entropy" and output != "softmax":
         raise ValueError(f"mlp_epoch: loss 'cross_entropy' needs output 'softmax'; got output {output!r}")
+    masks, rates = _check.dropout_masks("mlp_epoch", masks, rates, x, params)
     theta = np.concatenate([np.ravel(p) for p in params])
     sizes = np.array([x.shape[1]] + [W.shape[0] for W in params[0::2]], dtype=np.int64)
     c = np.ascontiguousarray
+    n_layers = len(params) // 2
+    moff = np.full(n_layers + 1, -1, dtype=np.int64)
+    scales = np.ones(n_layers + 1, dtype=x.dtype)
+    flat_masks = np.empty(0, dtype=x.dtype)
+    if masks is not None:
+        given = [(l, m) for l, m in enumerate(masks, start=1) if m is not None]
+        pos = 0
+        for l, m in given:
+            moff[l] = pos
+            pos += m.size
+            scales[l] = _scale(x, rates[l - 1], True)
+        if given:
+            flat_masks = np.concatenate([np.ravel(m) for _, m in given]) if len(given) > 1 else c(given[0][1]).ravel()
     blas = None
     if min(batch_size, N) * int(np.dot(sizes[:-1], sizes[1:])) >= MLP_OWN_BLAS_MIN:
         blas = numpy_gemm(x.dtype)
@@ -485,7 +505,8 @@ def mlp_epoch(x, y_hat, *params, order=None, batch_size=32, eta=0.01, activation
     else:
         blas, dims, own = blas, np.empty(6, np.int64), True
     losses = mlp_epoch_kernel(c(x), c(y_hat), theta, sizes, c(order, dtype=np.int64), batch_size, eta,
-                              ACT_CODE[activation], OUTPUT_CODE[output], LOSS_CODE[loss], blas, dims, own)
+                              ACT_CODE[activation], OUTPUT_CODE[output], LOSS_CODE[loss], blas, dims, own,
+                              flat_masks, moff, scales)
     out = []
     pos = 0
     for p in params:

@@ -441,6 +441,16 @@ def dropout_scale(x, mask, s):
     return a
 
 
+def dropout_rows(x, mask, start, s, out):
+    """``out = x * (m * s)`` for a batch ``x`` (nb, D), ``m`` rows ``start .. start + nb - 1`` of the
+    flat (N * D) device ``mask``; ``out`` (nb, D) may be ``x``. Returns ``out``."""
+    nb, D = x.shape
+    n = nb * D
+    launch_1d(regularize_kernels(x.dtype).dropout_scale, n, x.reshape(n), mask[start * D:start * D + n],
+              out.reshape(n), s)
+    return out
+
+
 def penalty(w, lam, kind, ws=None):
     """The L2 (``kind`` "l2") or L1 penalty of a device array: ``(value, grad)``, ``value`` a device
     1-vector of the dtype (the float64 sum times lam / 2 or lam), ``grad`` a new array of ``w``'s shape."""

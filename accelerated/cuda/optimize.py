@@ -32,6 +32,7 @@ from reference import _check
 from reference.activation_table import ACT_CODE, ACTIVATIONS, LINEAR, OUTPUT_CODE, OUTPUTS
 from reference.losses import LOSSES
 from reference.optimize import MLP_LOSSES, _solve_normal_equations
+from reference.regularize import _scale
 
 from . import _ops
 from ._kernels import LOSS_CODE
@@ -342,7 +343,7 @@ def network_epoch(x, y_hat, *params, order=None, batch_size=1, eta=0.01,
 
 @simulator_paced
 def mlp_epoch(x, y_hat, *params, order=None, batch_size=32, eta=0.01, activation="sigmoid",
-              output="softmax", loss="cross_entropy"):
+              output="softmax", loss="cross_entropy", masks=None, rates=None):
     r"""One epoch of mini-batch SGD on :func:`~accelerated.cuda.network.mlp_forward`.
 
     .. math::
@@ -360,8 +361,11 @@ def mlp_epoch(x, y_hat, *params, order=None, batch_size=32, eta=0.01, activation
     the output activation's gradient. Backward: tiled products and column sums into
     one flat gradient buffer; one kernel updates every parameter. The losses are
     finished by one kernel after the last batch and copied to the host once.
+    Dropout: the masks are uploaded once per epoch; a layer with a mask gets one more
+    kernel on its input in the forward (into a buffer of its own, the activation's cache
+    kept) and one on the gradient of that input in the backward.
 
-    Concept: batch.minibatch, batch.epoch, optim.sgd, backprop.chain
+    Concept: batch.minibatch, batch.epoch, optim.sgd, backprop.chain, regularize.dropout
 
     Slides: 003 "Mini-batch", "Keras"; 002 "Gradient Descent", "Backpropagation".
 
@@ -377,6 +381,8 @@ def mlp_epoch(x, y_hat, *params, order=None, batch_size=32, eta=0.01, activation
     activation : {"sigmoid", "relu", "hard_sigmoid", "linear", "leaky_relu", "tanh"} — the hidden layers
     output : {"softmax", "sigmoid", "linear"}
     loss : {"mse", "mae", "cross_entropy"} — "cross_entropy" needs ``output="softmax"``
+    masks, rates : dropout of the layers' inputs, as for :func:`reference.optimize.mlp_epoch`
+        (None: no dropout); the masks on the host or the device
 
     Returns
     -------
@@ -396,6 +402,7 @@ def mlp_epoch(x, y_hat, *params, order=None, batch_size=32, eta=0.01, activation
     _check.choice("mlp_epoch", "loss", loss, MLP_LOSSES)
     if loss == "cross_entropy" and output != "softmax":
         raise ValueError(f"mlp_epoch: loss 'cross_entropy' needs output 'softmax'; got output {output!r}")
+    masks, rates = _check.dropout_masks("mlp_epoch", masks, rates, x, params)
 
     dtype = np.dtype(x.dtype)
     NP = dtype.type
@@ -427,6 +434,10 @@ def mlp_epoch(x, y_hat, *params, order=None, batch_size=32, eta=0.01, activation
     a_bufs = [r if kd == LINEAR else empty(r.shape, dtype) for r, kd in zip(r_bufs, kinds)]
     d_bufs = [empty((B, h), dtype) for h in widths[1:]]
     S_loss = blocks_1d(B) if fused else blocks_1d(B * K)
+    n_masks = [None] * n_layers if masks is None else masks
+    mask_d = [None if m is None else dev(m).reshape(m.shape[0] * m.shape[1]) for m in n_masks]
+    scales = [None if m is None else _scale(x, rates[l], True) for l, m in enumerate(n_masks)]
+    drop_bufs = [None if m is None else empty((B, widths[l]), dtype) for l, m in enumerate(n_masks)]
     P_loss = to_device(np.zeros((n_batches, S_loss)))
     losses = empty(n_batches, dtype)
     eta_d = NP(eta)
@@ -440,10 +451,14 @@ def mlp_epoch(x, y_hat, *params, order=None, batch_size=32, eta=0.01, activation
         a = xb
         inputs, act_caches = [], []
         for l in range(n_layers - 1):
+            if mask_d[l] is not None:
+                a = _ops.dropout_rows(a, mask_d[l], start, scales[l], drop_bufs[l][:nb])
             inputs.append(a)
             a, cache = _ops.dense_forward(a, W_views[l], b_views[l], act, ws,
                                           r=r_bufs[l][:nb], a=a_bufs[l][:nb])
             act_caches.append(cache)
+        if mask_d[-1] is not None:
+            a = _ops.dropout_rows(a, mask_d[-1], start, scales[-1], drop_bufs[-1][:nb])
         inputs.append(a)
         # output layer, loss and dL/dz; the loss partials go to row kb
         dz = d_bufs[-1][:nb]
@@ -465,6 +480,8 @@ def mlp_epoch(x, y_hat, *params, order=None, batch_size=32, eta=0.01, activation
             if l > 0:
                 below = d_bufs[l - 1][:nb]
                 _ops.gemm(dr, W_views[l], below, 0, 0, ws)
+                if mask_d[l] is not None:
+                    _ops.dropout_rows(below, mask_d[l], start, scales[l], below)
                 if act != LINEAR:
                     _ops.activation_backward(below, act_caches[l - 1], act, out=below)
                 dr = below

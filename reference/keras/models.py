@@ -14,7 +14,9 @@ can be added to another model. Its parameters are then named through it:
 How ``fit`` trains
 ------------------
 * **Fast path.** When the model is Dense layers, each followed by at most one
-  ``Activation`` (or given ``activation=``), the hidden ones sharing one activation of
+  ``Activation`` (or given ``activation=``) and preceded by at most one ``Dropout``
+  (its masks drawn on the host per batch, as the generic path draws them, and handed to
+  the fused epoch as data), the hidden ones sharing one activation of
   :data:`reference.network.ACTIVATIONS`, the last one in :data:`reference.network.OUTPUTS`
   (softmax, sigmoid or linear), on 2-D data, every layer trainable, the optimizer plain
   SGD (no momentum, no decay), the loss ``mse``, ``mae`` or categorical cross entropy with
@@ -93,7 +95,8 @@ from . import losses as losses_module
 from . import optimizers
 from ._progress import Progress, format_logs
 from .callbacks import CallbackList, History
-from .layers import Activation, Dense, Layer
+from ..data.noise import dropout_mask
+from .layers import Activation, Dense, Dropout, Layer
 from .layers.base import batch_shape, example_shape, format_shape
 
 #: The losses ``compile`` accepts by name (their aliases too; see :mod:`reference.keras.losses`).
@@ -692,7 +695,14 @@ class Sequential(Layer):
         return loss, accuracy
 
     def _fast_plan(self, compiled, x_ndim=2, callbacks=None):
-        """The ``mlp_epoch`` arguments when ``fit`` can take the fast path, else None."""
+        """The ``mlp_epoch`` arguments when ``fit`` can take the fast path, else None.
+
+        Dense layers (each with its activation, or a linear one followed by an Activation), each
+        optionally preceded by one Dropout (of the network's input, or of the layer below's
+        output). A Dropout with a rate > 0 puts ``"rates"`` (one per Dense, 0 where there is none)
+        in the plan; :meth:`_fast_epoch` then draws the masks. A Dropout after the last Dense, two
+        in a row, or one between a Dense and its Activation leave the fast path.
+        """
         opt = compiled["optimizer"]
         if not self._fast_path or opt.rule != "sgd" or opt.decay or x_ndim != 2:
             return None
@@ -702,11 +712,14 @@ class Sequential(Layer):
             return None
         if any(reg is not None for reg in self.param_regularizers):   # mlp_epoch has no penalty term
             return None
-        acts, open_dense = [], False
+        acts, rates, open_dense, pending = [], [], False, None
         for layer in self.layers:
             if type(layer) is Dense:
                 acts.append(layer.activation)
-                open_dense = True
+                rates.append(0.0 if pending is None else pending)
+                open_dense, pending = True, None
+            elif type(layer) is Dropout and pending is None:
+                open_dense, pending = False, layer.rate
             elif type(layer) is Activation and open_dense:
                 open_dense = False
                 if acts[-1] == "linear":
@@ -715,6 +728,8 @@ class Sequential(Layer):
                     return None
             else:
                 return None
+        if pending is not None:                  # a Dropout after the last Dense: not an input of a layer
+            return None
         *hidden, output = acts
         if any(h != acts[0] for h in hidden) or (hidden and hidden[0] not in ACTIVATIONS):
             return None
@@ -723,11 +738,32 @@ class Sequential(Layer):
         loss = compiled["loss_fn"].fast_loss(output)
         if loss is None:
             return None
-        return {"activation": hidden[0] if hidden else "sigmoid", "output": output, "loss": loss}
+        plan = {"activation": hidden[0] if hidden else "sigmoid", "output": output, "loss": loss}
+        if any(rate > 0 for rate in rates):
+            plan["rates"] = tuple(rates)
+        return plan
 
-    def _fast_epoch(self, params, x_d, t_d, order, batch_size, eta, plan):
+    def _dropout_masks(self, params, n, batch_size, rates):
+        """The epoch's dropout masks, one (n, H_{l-1}) host array per Dense (None where its rate is 0).
+
+        Drawn from the model's Generator batch by batch and, within a batch, layer by layer from
+        the input up: the draws the generic path's Dropout layers make, in the same order, so both
+        paths see the same masks. Row ``i`` is the mask of the ``i``-th example of the epoch.
+        """
+        widths = [layer_params[0].shape[1] for layer_params in params if layer_params]
+        parts = [[] if rate > 0 else None for rate in rates]
+        for start in range(0, n, batch_size):
+            nb = min(batch_size, n - start)
+            for width, rate, part in zip(widths, rates, parts):
+                if part is not None:
+                    part.append(dropout_mask(self._rng, (nb, width), rate, dtype=self.dtype))
+        return [None if part is None else np.concatenate(part) if len(part) > 1 else part[0] for part in parts]
+
+    def _fast_epoch(self, params, x_d, t_d, order, batch_size, eta, plan, masks=None):
         B = self._B
         flat = [p for layer_params in params for p in layer_params]
+        if "rates" in plan:
+            plan = dict(plan, masks=masks)
         flat, losses = B.mlp_epoch(x_d, t_d, *flat, order=order, batch_size=batch_size, eta=eta, **plan)
         flat = list(flat)
         grouped = []
@@ -1016,20 +1052,23 @@ class Sequential(Layer):
     def _fast_epochs(self, params, x_d, t_d, order, batch_size, eta, plan, progress, x, t):
         """One epoch of the fused path: one ``mlp_epoch``, or (to show progress on the simulator) a few, each on
         a run of whole batches of the epoch's order (those examples, in that order, uploaded): the same
-        sequence of updates."""
-        if not progress.batches:
-            return self._fast_epoch(params, x_d, t_d, order, batch_size, eta, plan)
-        B = self._B
+        sequence of updates. With dropout, the epoch's masks are drawn first (:meth:`_dropout_masks`)
+        and each call gets its rows."""
         n = x.shape[0]
+        masks = self._dropout_masks(params, n, batch_size, plan["rates"]) if "rates" in plan else None
+        if not progress.batches:
+            return self._fast_epoch(params, x_d, t_d, order, batch_size, eta, plan, masks)
+        B = self._B
         order = np.arange(n) if order is None else order
         steps = -(-n // batch_size)
         chunk = max(1, -(-steps // 10)) * batch_size
         all_losses = []
         for start in range(0, n, chunk):
             rows = order[start:start + chunk]
+            part = None if masks is None else [None if m is None else m[start:start + chunk] for m in masks]
             params, losses = self._fast_epoch(params, B.to_device(np.ascontiguousarray(x[rows])),
                                               B.to_device(np.ascontiguousarray(t[rows])), None, batch_size, eta,
-                                              plan)
+                                              plan, part)
             all_losses.extend(losses)
             progress.batches_done(len(all_losses), all_losses)
         return params, np.asarray(all_losses, dtype=np.float64)

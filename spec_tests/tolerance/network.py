@@ -59,15 +59,30 @@ def neuron_forward(a, w, b, activation_name="sigmoid", kinks="reject"):
     return y, backward
 
 
-def _mlp(x, params, activation_name="sigmoid", output="softmax", kinks="reject"):
-    """(y, backward from dy, r of the last layer, backward from dr): the hidden dense layers, then the output."""
+def _mlp(x, params, activation_name="sigmoid", output="softmax", kinks="reject", drops=None):
+    """(y, backward from dy, r of the last layer, backward from dr): the hidden dense layers, then the output.
+
+    ``drops``: None, or one entry per layer, None or ``(mask, p)``: the layer's input goes through
+    :func:`~spec_tests.tolerance.regularize.dropout_forward` (inverted) first, and its gradient
+    through the same mask."""
+    from .regularize import dropout_backward, dropout_forward
+
     x = _x(x)
     params = [_x(p, x.dtype) for p in params]
     layers = list(zip(params[0::2], params[1::2]))
+    drops = [None] * len(layers) if drops is None else list(drops)
+
+    def drop_in(a, l):
+        return a if drops[l] is None else dropout_forward(a, drops[l][0], drops[l][1], True)
+
+    def drop_back(da, l):
+        return da if drops[l] is None else dropout_backward(da, drops[l][0], drops[l][1], True)
+
     a, backs = x, []
-    for W_l, b_l in layers[:-1]:
-        a, back = dense_forward(a, W_l, b_l, activation_name, kinks)
+    for l, (W_l, b_l) in enumerate(layers[:-1]):
+        a, back = dense_forward(drop_in(a, l), W_l, b_l, activation_name, kinks)
         backs.append(back)
+    a = drop_in(a, len(layers) - 1)
     W, b = layers[-1]
     r = affine(a, W, b)
     a_in = a
@@ -79,9 +94,10 @@ def _mlp(x, params, activation_name="sigmoid", output="softmax", kinks="reject")
 
     def backward_r(dr):
         dr = _x(dr, x.dtype)
-        da, grads = dot(dr, W), [dot(dr.T, a_in), total(dr, axis=0)]
-        for back in reversed(backs):
-            da, dW_l, db_l = back(da)
+        da, grads = drop_back(dot(dr, W), len(layers) - 1), [dot(dr.T, a_in), total(dr, axis=0)]
+        for l in reversed(range(len(backs))):
+            da, dW_l, db_l = backs[l](da)
+            da = drop_back(da, l)
             grads = [dW_l, db_l] + grads
         return (da, *grads)
 

@@ -87,9 +87,10 @@ def closed_form(x, y_hat):
 
 
 def mlp_epoch(x, y_hat, params, order=None, batch_size=32, eta=0.01, activation_name="sigmoid",
-              output="softmax", loss="cross_entropy", kinks="reject"):
+              output="softmax", loss="cross_entropy", kinks="reject", masks=None, rates=None):
     """Replays the reference's epoch (cross entropy fused on the last pre-activation; mse/mae on y);
-    returns (params as Approx, losses as Approx)."""
+    returns (params as Approx, losses as Approx). ``masks``, ``rates``: the dropout of the layers'
+    inputs, as for mlp_epoch (each batch takes its rows of the masks; exact data)."""
     x = _x(x)
     y_hat = _x(y_hat, x.dtype)
     params = [_x(p, x.dtype) for p in params]
@@ -98,7 +99,9 @@ def mlp_epoch(x, y_hat, params, order=None, batch_size=32, eta=0.01, activation_
     losses = []
     for start in range(0, N, batch_size):
         batch = order[start:start + batch_size]
-        y, backward, r, backward_r = _mlp(x[batch], params, activation_name, output, kinks)
+        drops = None if masks is None else [
+            None if m is None else (np.asarray(m)[start:start + batch.size], p) for m, p in zip(masks, rates)]
+        y, backward, r, backward_r = _mlp(x[batch], params, activation_name, output, kinks, drops)
         if loss == "cross_entropy":
             L, dr = softmax_cross_entropy(r, y_hat[batch])
             _, *grads = backward_r(dr)
@@ -122,5 +125,6 @@ TOLERANCES = {
     "network_epoch": ("network_forward/backward, the loss and gd_step bounds replayed for every batch",
                       "as linear_gd"),
     "mlp_epoch": ("mlp_forward/backward (or the fused softmax_cross_entropy), the loss and sgd_update bounds "
-                  "replayed for every batch", "as network_epoch"),
+                  "replayed for every batch, with dropout_forward/backward's on the layers with a mask",
+                  "as network_epoch; a mask times its exact scale is exact data, one rounding per product"),
 }
