@@ -407,3 +407,176 @@ def early_stopping(val_losses, patience, min_delta=0.0):
     min_delta = _check.nonnegative(where, "min_delta", min_delta)
     stopped, state = _scan([float(v) for v in raw], patience, min_delta, "min", None)
     return StopPoint(stopped, state.best_epoch)
+
+
+# ---------------------------------------------------------------------------------------
+# dropout as an ensemble (host side: the exact average enumerates 2^M networks)
+
+_ENSEMBLE_HIDDEN = ("linear", "sigmoid", "relu")
+_ENSEMBLE_OUTPUT = ("linear", "softmax")
+#: The most hidden units :func:`dropout_ensemble_mean` enumerates exactly (2^20 thinned networks).
+ENSEMBLE_EXACT_MAX_UNITS = 20
+
+
+def _ensemble_layers(fn, x, layers):
+    if not isinstance(x, np.ndarray) or x.ndim != 2 or x.dtype not in _check.FLOAT_DTYPES:
+        raise ValueError(f"{fn}: x must be a 2-D float32 or float64 ndarray (N, D); got "
+                         f"{type(x).__name__}{'' if not isinstance(x, np.ndarray) else f' {x.dtype} {x.shape}'}")
+    if not isinstance(layers, (list, tuple)) or len(layers) < 2:
+        raise ValueError(f"{fn}: layers must be a list of two or more (W, b) pairs (one hidden layer at least); "
+                         f"got {layers if not isinstance(layers, (list, tuple)) else f'{len(layers)} pair(s)'}")
+    width = x.shape[1]
+    out = []
+    for i, pair in enumerate(layers):
+        if not isinstance(pair, (list, tuple)) or len(pair) != 2:
+            raise ValueError(f"{fn}: layers[{i}] must be a pair (W, b); got {type(pair).__name__}")
+        W, b = (np.asarray(a) for a in pair)
+        if W.ndim != 2 or W.shape[0] != width or b.shape != (W.shape[1],):
+            raise ValueError(f"{fn}: layers[{i}] must be W of shape ({width}, H) and b of shape (H,); got W "
+                             f"{W.shape} and b {b.shape}")
+        width = W.shape[1]
+        out.append((W.astype(x.dtype, copy=False), b.astype(x.dtype, copy=False)))
+    return out
+
+
+def _ensemble_forward(x, layers, masks, scale, activation, output):
+    """The network with hidden layer ``l``'s outputs multiplied by ``masks[l] * scale``."""
+    f = {"linear": lambda z: z, "sigmoid": lambda z: 1.0 / (1.0 + np.exp(-z)),
+         "relu": lambda z: np.maximum(z, 0.0)}[activation]
+    a = x
+    for (W, b), m in zip(layers[:-1], masks):
+        a = f(a @ W + b) * (m * scale)
+    W, b = layers[-1]
+    z = a @ W + b
+    if output == "softmax":
+        z = np.exp(z - z.max(axis=1, keepdims=True))
+        z = z / z.sum(axis=1, keepdims=True)
+    return z
+
+
+def dropout_scaled_forward(x, layers, p, *, activation="sigmoid", output="softmax", inverted=False):
+    r"""The test-time network of dropout: no unit dropped, every hidden unit's output scaled.
+
+    The slide's form (``inverted=False``): trained without rescaling, the network is used
+    at test time with the weights out of every hidden unit multiplied by :math:`1 - p`,
+    which is the same as multiplying the unit's output by :math:`1 - p`. In the inverted
+    form (``inverted=True``, Keras's), the kept units were scaled by :math:`1/(1-p)` while
+    training, and the test-time network is the trained one unchanged.
+
+    .. math::
+
+        a^{(l)} = c\, f\bigl(a^{(l-1)} W^{(l)} + b^{(l)}\bigr), \qquad
+        c = 1 - p \ (\text{slide}), \quad c = 1 \ (\text{inverted}); \qquad
+        y = a^{(L-1)} W^{(L)} + b^{(L)} \ (\text{then softmax, for } \texttt{output="softmax"})
+
+    Concept: regularize.dropout_ensemble
+
+    Slides: 001 "Why multiply weights by (1-p)% during testing?"; 003 "Dropout is a kind of
+    ensemble." ("Testing of Dropout").
+
+    Parameters
+    ----------
+    x : ndarray (N, D), float32 or float64
+    layers : list of ``(W, b)`` — ``W`` of shape (fan-in, fan-out) (Keras's ``Dense`` kernel), two
+        or more layers; dropout acts on the output of every layer but the last
+    p : float in [0, 1) — the dropout rate (the fraction of hidden units dropped)
+    activation : {"linear", "sigmoid", "relu"} — the hidden layers' activation
+    output : {"linear", "softmax"} — the last layer's
+    inverted : bool — the form dropout was trained in (see above)
+
+    Returns
+    -------
+    ndarray (N, K)
+    """
+    fn = "dropout_scaled_forward"
+    layers = _ensemble_layers(fn, x, layers)
+    p = _check.fraction(fn, "p", p)
+    _check.choice(fn, "activation", activation, _ENSEMBLE_HIDDEN)
+    _check.choice(fn, "output", output, _ENSEMBLE_OUTPUT)
+    inverted = _check.flag(fn, "inverted", inverted)
+    c = 1.0 if inverted else 1.0 - p
+    ones = [np.ones(W.shape[1], dtype=x.dtype) for W, _ in layers[:-1]]
+    return _ensemble_forward(x, layers, ones, c, activation, output)
+
+
+def dropout_ensemble_mean(x, layers, p, *, activation="sigmoid", output="softmax", inverted=False,
+                          n_masks=None, rng=None):
+    r"""The average output of the thinned networks dropout trains: exact over all masks, or sampled.
+
+    Dropout trains, with every mini-batch, one of the :math:`2^M` networks obtained by
+    dropping some of the :math:`M` hidden units; they share their weights, and the
+    network used at test time stands in for their average (the slide's "Dropout is a
+    kind of ensemble"). This computes that average itself. With ``n_masks=None`` it is
+    exact: every mask :math:`m \in \{0, 1\}^M` is enumerated and weighted by its
+    probability,
+
+    .. math::
+
+        \bar y = \sum_{m} P(m)\, y_m(x), \qquad P(m) = (1 - p)^{|m|}\, p^{M - |m|},
+
+    (for :math:`p = 1/2` the plain mean of the :math:`2^M` outputs), with ``M`` at most
+    :data:`ENSEMBLE_EXACT_MAX_UNITS`. With ``n_masks=S`` and a Generator ``rng`` it is the
+    mean over ``S`` masks drawn by :func:`~reference.data.noise.dropout_mask` (one mask per
+    network, shared by every example, as in one mini-batch), an unbiased estimate of
+    :math:`\bar y`.
+
+    For a network with linear hidden units (``activation="linear"``, ``output="linear"``)
+    the output is a multilinear function of the independent mask entries, so its
+    expectation is the network with every mask entry replaced by its mean
+    :math:`1 - p`: :math:`\bar y` equals :func:`dropout_scaled_forward` exactly. For a
+    nonlinear network the two differ; the scaled network is an approximation.
+
+    Concept: regularize.dropout_ensemble
+
+    Slides: 001 "Why drop out makes NN performs better? — Ensemble", "Why multiply weights by
+    (1-p)% during testing?"; 003 "Dropout is a kind of ensemble." (four slides).
+
+    Parameters
+    ----------
+    x, layers, p, activation, output, inverted : as for :func:`dropout_scaled_forward`; a thinned
+        network multiplies a kept unit's output by 1 (slide) or :math:`1/(1-p)` (inverted) and a
+        dropped one's by 0
+    n_masks : int >= 1 or None — None: exact; otherwise the number of masks sampled
+    rng : numpy.random.Generator — required when sampling, not allowed when exact
+
+    Returns
+    -------
+    ndarray (N, K) — the (probability-weighted) mean output
+    """
+    from .data.noise import dropout_mask
+
+    fn = "dropout_ensemble_mean"
+    layers = _ensemble_layers(fn, x, layers)
+    p = _check.fraction(fn, "p", p)
+    _check.choice(fn, "activation", activation, _ENSEMBLE_HIDDEN)
+    _check.choice(fn, "output", output, _ENSEMBLE_OUTPUT)
+    inverted = _check.flag(fn, "inverted", inverted)
+    scale = 1.0 / (1.0 - p) if inverted else 1.0
+    widths = [W.shape[1] for W, _ in layers[:-1]]
+    M = sum(widths)
+    cuts = np.cumsum(widths)[:-1]
+    if n_masks is None:
+        if rng is not None:
+            raise ValueError(f"{fn}: rng is for sampling masks; with n_masks=None the average is exact and draws "
+                             f"nothing; got rng={type(rng).__name__}")
+        if M > ENSEMBLE_EXACT_MAX_UNITS:
+            raise ValueError(f"{fn}: the exact average enumerates 2^M masks, M (the hidden units) at most "
+                             f"{ENSEMBLE_EXACT_MAX_UNITS}; got M = {M} (give n_masks and rng to sample)")
+        total = 0.0
+        for code in range(2 ** M):
+            bits = ((code >> np.arange(M)) & 1).astype(x.dtype)
+            kept = int(bits.sum())
+            weight = (1.0 - p) ** kept * p ** (M - kept)
+            if weight == 0.0:
+                continue
+            total = total + weight * _ensemble_forward(x, layers, np.split(bits, cuts), scale, activation, output)
+        return np.asarray(total, dtype=x.dtype)
+    n_masks = _check.count(fn, "n_masks", n_masks)
+    if not isinstance(rng, np.random.Generator):
+        raise ValueError(f"{fn}: sampling n_masks masks needs rng, a numpy.random.Generator; got "
+                         f"{type(rng).__name__}")
+    total = 0.0
+    for _ in range(n_masks):
+        bits = dropout_mask(rng, M, p, dtype=x.dtype)
+        total = total + _ensemble_forward(x, layers, np.split(bits, cuts), scale, activation, output)
+    return np.asarray(total / n_masks, dtype=x.dtype)

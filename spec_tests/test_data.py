@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from reference.data import (batches, chronological_split, epoch_order, lag_features, load_digits, load_gait,
                             load_mnist, load_views, onehot, read_idx, split_indices, synthetic_views,
+                            synthetic_documents, REUTERS_SHAPE,
                             word_hashing)
 
 
@@ -595,3 +596,64 @@ def test_word_hashing_counts_letter_trigrams():
         word_hashing("apple")
     with pytest.raises(ValueError, match=r"^word_hashing: words must be strings; got 3 at position 1"):
         word_hashing(["apple", 3])
+
+
+# -- synthetic documents --------------------------------------------------------------------------
+def test_synthetic_documents_shape_as_documented():
+    """synthetic_documents: the slide's 8,982 + 2,246 documents by default, word indices 1..vocabulary, 46 topics.
+
+    Concept: data.onehot
+    """
+    seqs, labels = synthetic_documents(np.random.default_rng(0))
+    assert len(seqs) == REUTERS_SHAPE["train"] + REUTERS_SHAPE["test"] == labels.shape[0]
+    assert labels.dtype == np.int64 and labels.min() >= 0 and labels.max() < 46
+    assert set(np.unique(labels)) == set(range(46))          # every topic occurs in 11,228 documents
+    words = np.concatenate([np.asarray(s) for s in seqs])
+    assert words.min() >= 1 and words.max() <= 10_000
+    lengths = np.array([len(s) for s in seqs])
+    assert lengths.min() >= 5
+    # The mean length of 11,228 log-normal draws (sigma 0.75: sd of a draw about 0.82 x mean) is
+    # within 5 standard errors of the documented mean 145.
+    assert abs(lengths.mean() - 145) < 5 * 0.82 * 145 / np.sqrt(lengths.size)
+    # Zipf: index 1 is the most frequent word overall, and the largest topic is topic 0.
+    counts = np.bincount(words)
+    assert np.argmax(counts) == 1
+    assert np.argmax(np.bincount(labels)) == 0
+
+
+def test_synthetic_documents_topics_carry_their_words():
+    """A topic's documents use its own words more than other topics' documents do: the label is learnable.
+
+    With topic_share=1 every word is a topic word, so two documents of different topics
+    share a word only where their topics' word sets overlap; with topic_share small the
+    words follow the background, and the topic's most frequent word is rarer.
+    """
+    seqs, labels = synthetic_documents(np.random.default_rng(1), 400, n_topics=4, topic_share=1.0,
+                                       words_per_topic=5, vocabulary=1000)
+    sets = [set().union(*(set(s) for s, lab in zip(seqs, labels) if lab == k)) for k in range(4)]
+    assert all(len(s) <= 5 for s in sets)                     # only the topic's 5 words
+    seqs, labels = synthetic_documents(np.random.default_rng(1), 2000, n_topics=2, topic_share=0.3)
+    by_topic = [np.bincount(np.concatenate([s for s, lab in zip(seqs, labels) if lab == k]), minlength=10_001)
+                for k in range(2)]
+    freq = [b / b.sum() for b in by_topic]
+    top0 = np.argsort(-(freq[0] - freq[1]))[:5]
+    assert np.all(freq[0][top0] > freq[1][top0])
+
+
+def test_synthetic_documents_reproducible_and_rejects_bad_arguments():
+    """The same seed gives the same corpus; bad arguments raise ValueError naming the argument."""
+    a = synthetic_documents(np.random.default_rng(3), 50)
+    b = synthetic_documents(np.random.default_rng(3), 50)
+    assert a[0] == b[0] and np.array_equal(a[1], b[1])
+    with pytest.raises(ValueError, match=r"^synthetic_documents: rng must be a numpy.random.Generator"):
+        synthetic_documents(3)
+    with pytest.raises(ValueError, match=r"^synthetic_documents: n_docs must be an integer >= 1; got 0"):
+        synthetic_documents(np.random.default_rng(0), 0)
+    with pytest.raises(ValueError, match=r"^synthetic_documents: n_topics must be an integer >= 2; got 1"):
+        synthetic_documents(np.random.default_rng(0), 5, n_topics=1)
+    with pytest.raises(ValueError, match=r"^synthetic_documents: vocabulary must be an integer >= 40; got 10"):
+        synthetic_documents(np.random.default_rng(0), 5, vocabulary=10)
+    with pytest.raises(ValueError, match=r"^synthetic_documents: topic_share must be a number in \(0, 1\]"):
+        synthetic_documents(np.random.default_rng(0), 5, topic_share=0)
+    with pytest.raises(ValueError, match=r"^synthetic_documents: mean_length must be a finite number > 5"):
+        synthetic_documents(np.random.default_rng(0), 5, mean_length=3)

@@ -15,7 +15,8 @@ Every tutorial takes ``--backend reference|cpu|cuda``, ``--quick``, ``--out DIR`
 #: The tutorials, in the order the tour runs them (module names in this package).
 TUTORIALS = ("views", "piecewise", "batch_sizes", "gait", "fc_example", "mlp_neurons", "hello_world",
              "vanishing", "deep_vs_fat", "recipe_flow", "relu_variants", "optimizers", "momentum",
-             "adam_vs_sgd", "lambda_table", "bias_variance", "f_lazy",
-             "cross_validation")
+             "adam_vs_sgd",
+             # good results on testing data (001's second half, 003's lecture II part II, 004's validation)
+             "lambda_table", "dropout", "bias_variance", "cross_validation", "documents", "f_lazy")
 
 __all__ = ["TUTORIALS"]

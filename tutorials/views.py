@@ -359,6 +359,15 @@ def part2_synthetic_years(ctx):
             "than 1 (MAE in views)", {"1 layer": SLIDE_RELU[1][0], "4 layers": SLIDE_RELU[4][0]},
             {"1 layer": nets[1]["train"], "4 layers": nets[4]["train"]},
             paired_noise(np.abs(d1 - y_hat[train]), np.abs(d4 - y_hat[train])), higher_is_better=False)
+    # The slide's 2021 column: deeper helps until 3 layers, the 4th overfits. Two claims, each with the
+    # paired noise of the two networks' per-day errors on the same 2021 days.
+    e = {d: np.abs(nets[d]["y_test"] - y_test) for d in (1, 3, 4)}
+    for a, b, claim in ((1, 3, "on the unseen 2021, 3 layers of ReLU miss by less than 1 (deeper helps until 3)"),
+                        (4, 3, "on the unseen 2021, 3 layers of ReLU miss by less than 4 (the 4th layer overfits)")):
+        verdict(ctx, slide("000", "Why don't we go deeper?"), claim + " (MAE in views)",
+                {f"{a} layer{'s' if a > 1 else ''}": SLIDE_RELU[a][1], f"{b} layers": SLIDE_RELU[b][1]},
+                {f"{a} layer{'s' if a > 1 else ''}": nets[a]["test"], f"{b} layers": nets[b]["test"]},
+                paired_noise(e[a], e[b]), higher_is_better=False)
 
     plot_series(ctx, dates, views)
     plot_predictions(ctx, target_dates[test], y_hat[test], linear[1], features(1)[0][test], nets.get(3), B)

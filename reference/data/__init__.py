@@ -27,10 +27,10 @@ from .digits import load_digits, load_mnist, read_idx
 from .encoding import onehot, word_hashing
 from .noise import add_gaussian_noise, dropout_mask
 from .series import batches, chronological_split, epoch_order, kfold_indices, lag_features, split_indices
-from .synthetic import synthetic_views
+from .synthetic import REUTERS_SHAPE, synthetic_documents, synthetic_views
 from .tables import GAIT_MISSING, load_gait, load_views
 
-__all__ = ["load_views", "load_gait", "synthetic_views", "lag_features", "split_indices", "kfold_indices",
+__all__ = ["load_views", "load_gait", "synthetic_views", "synthetic_documents", "REUTERS_SHAPE", "lag_features", "split_indices", "kfold_indices",
            "chronological_split", "epoch_order", "batches", "GAIT_MISSING",
            "onehot", "word_hashing", "load_digits", "read_idx", "load_mnist", "add_gaussian_noise",
            "dropout_mask"]
