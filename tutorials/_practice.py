@@ -34,7 +34,7 @@ import numpy as np
 
 from reference.keras import Activation, Adam, Dense, Dropout, Sequential
 
-from ._common import Noise, one_blas_thread, pyplot, seed_noise
+from ._common import Noise, one_blas_thread, pyplot, seed_noise, verdict
 
 X_LOW, X_HIGH = -1.5, 1.5
 NOISE = 0.3                 # the standard deviation of ε
@@ -219,7 +219,7 @@ def compare(ctx, settings, epochs, *, n_train=N_TRAIN, callbacks=None, seed_list
 
     ``settings`` maps a name to :func:`build`'s keyword arguments; ``callbacks(name)``, when
     given, makes the callbacks of one fit. ``runs[name]`` is the list of :func:`errors`
-    dicts (one per seed, with ``"history"`` and ``"callbacks"`` added); ``first`` is the
+    dicts (one per seed, with ``"history"``, ``"callbacks"``, ``"model"`` and ``"data"`` added); ``first`` is the
     first seed's :class:`Data`, for the figure.
     """
     seed_list = seeds(ctx) if seed_list is None else seed_list
@@ -233,9 +233,54 @@ def compare(ctx, settings, epochs, *, n_train=N_TRAIN, callbacks=None, seed_list
             cbs = callbacks(name) if callbacks is not None else None
             history = train(model, data, epochs, callbacks=cbs)
             r = errors(model, data)
-            r.update(history=history, callbacks=cbs, model=model)
+            r.update(history=history, callbacks=cbs, model=model, data=data)
             runs[name].append(r)
     for name, rs in runs.items():
         ctx.log(f"{name}: testing MSE {mean(rs, 'test'):.4f}, training MSE {mean(rs, 'train'):.4f} "
                 f"over {len(rs)} seeds")
     return runs, first
+
+
+def chosen_on_validation(runs, candidates):
+    """Per seed, the run of the candidate with the lowest validation MSE: ``(runs, names)``.
+
+    ``runs[name]`` are :func:`compare`'s lists (one run per seed, the seeds in the same
+    order for every name); only the validation error decides, never the testing error.
+    """
+    picked, names = [], []
+    for i in range(len(runs[candidates[0]])):
+        best = min(candidates, key=lambda name: runs[name][i]["val"])
+        picked.append(runs[best][i])
+        names.append(best)
+    return picked, names
+
+
+def kernels(model):
+    """The kernels (not the biases) of a model's Dense layers, float64."""
+    return [np.asarray(w, dtype=np.float64) for w in model.get_weights()[0::2]]
+
+
+def regularizer_study(ctx, where, claim, settings, epochs, figure, title):
+    """The L2 / L1 / dropout step: no regularizer vs candidates, the candidate chosen per seed on validation.
+
+    ``settings`` maps names to :func:`build` keywords, the first one the unregularised
+    network. Records the table and the verdict (the validation-chosen candidate's testing
+    error against the unregularised network's, paired over the seeds) and the figure;
+    returns ``(runs, names_chosen)``.
+    """
+    names = list(settings)
+    runs, data = compare(ctx, settings, epochs)
+    picked, chosen = chosen_on_validation(runs, names[1:])
+    shown = dict(runs)
+    shown["chosen on validation, per seed"] = picked
+    ctx.table(f"{where}: {FUNCTION} from {N_TRAIN} samples, 1-64-64-1 ReLU, {epochs} epochs, "
+              f"{len(runs[names[0]])} seeds (mean ± sd), backend {ctx.backend.name}",
+              ["network"] + ERROR_COLUMNS, error_rows(shown),
+              note="The slides print no numbers. The last row takes, for each seed, the candidate with the "
+                   f"lowest validation MSE (chosen: {', '.join(chosen)}); the testing set chooses nothing.")
+    verdict(ctx, where, claim, None,
+            {names[0]: mean(runs[names[0]], "test"), "chosen on validation": mean(picked, "test")},
+            paired_noise(runs[names[0]], picked), higher_is_better=False, winner="chosen on validation")
+    plot_fits(ctx, figure[0], figure[1], data, {name: rs[0]["curve"] for name, rs in runs.items()}, title,
+              {name: runs[name][0]["history"] for name in (names[0], chosen[0])})
+    return runs, chosen
