@@ -15,6 +15,8 @@ Every tutorial takes ``--backend reference|cpu|cuda``, ``--quick``, ``--out DIR`
 #: The tutorials, in the order the tour runs them (module names in this package).
 TUTORIALS = ("views", "piecewise", "batch_sizes", "gait", "fc_example", "mlp_neurons", "hello_world",
              "vanishing", "deep_vs_fat", "recipe_flow", "relu_variants", "optimizers", "momentum",
-             "adam_vs_sgd")
+             "adam_vs_sgd",
+             "practice_activation", "practice_sparse", "practice_overfit", "practice_early_stop", "practice_l2",
+             "practice_l1", "practice_small_init", "practice_dropout", "practice_variance")
 
 __all__ = ["TUTORIALS"]
