@@ -30,7 +30,7 @@ import sys
 from . import _practice as P
 from ._common import slide, tutorial_main
 
-RATES = (0.1, 0.2, 0.5)
+RATES = (0.1, 0.3)
 
 
 def run(ctx):

@@ -11,7 +11,7 @@ Reruns the second course's practice step (``001_2b35647283c26347.txt``):
   predicting error.ipynb".'; "Errors of ML model → Reduce variances": "More data" (10 vs
   100 examples), "Regularization".
 
-For each setting the network is refitted on :data:`RESAMPLES` training sets, each a fresh
+For each setting the network is refitted on :data:`RESAMPLES` = 16 training sets, each a fresh
 draw of the noise at the evenly spaced points (and fresh initial weights). On the dense
 grid, :math:`\bar f(x)` is the average of the fits, the *variance* is
 :math:`\frac1R\sum_r \overline{(f_r(x) - \bar f(x))^2}` (over the grid) and the *bias²* is
@@ -39,8 +39,8 @@ from reference.keras import regularizers
 from . import _practice as P
 from ._common import pyplot, seed_noise, slide, tutorial_main, verdict
 
-RESAMPLES = 20
-EPOCHS = 500
+RESAMPLES = 16
+EPOCHS = 400
 MORE = 48
 BASE = "1-64-64-1, 12 samples"
 
