@@ -223,7 +223,20 @@ class RandomUniform(Initializer):
 
 
 class RandomNormal(Initializer):
-    r"""Normal draws :math:`\mathcal N(\mu, \sigma^2)`: Keras 1's ``'normal'`` is :math:`\sigma = 0.05`."""
+    r"""Normal draws :math:`\mathcal N(\mu, \sigma^2)`: Keras 1's ``'normal'`` is :math:`\sigma = 0.05`.
+
+    With a small ``stddev`` it is the slide's "regularization with small initial weights":
+    ``Dense(..., kernel_initializer=RandomNormal(stddev=s))`` starts every weight near 0
+    (each draw is ``mean + stddev`` times a standard normal, so a smaller ``stddev`` scales
+    the same draws down), and a network of such layers with zero biases starts from a
+    nearly flat function: with ReLU, which is positively homogeneous, scaling every kernel
+    by :math:`c` scales the output of an :math:`L`-layer network by :math:`c^L`.
+
+    Concept: regularize.small_init
+
+    Slides: 001 "Practice – Regularization with small initial weights" ("By initializing NN
+    weight using small values we can also do regularization").
+    """
 
     def __init__(self, mean=0.0, stddev=0.05):
         where = type(self).__name__
