@@ -124,3 +124,87 @@ def kfold():
     ax.set_xlabel("example (its index; shuffled once by the Generator before the cut)")
     ax.invert_yaxis()
     ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+
+
+def lambda_sweep():
+    """regularize.lambda_sweep: training, validation and testing RMSE per λ on the λ-table tutorial's data (one draw)."""
+    from tutorials import lambda_table as lt
+
+    rows = [lt.one_draw(B, np.random.default_rng(s), 300) for s in range(20)]
+    lams = np.array(lt.LAMS, dtype=float)
+    x = np.where(lams == 0, 0.1, lams)                  # λ = 0 drawn at 0.1 on the log axis
+    fig, ax = plt.subplots(figsize=(6.8, 3.3))
+    for key, color, label in (("train", "#2471a3", "training"), ("val", "#1e8449", "validation"),
+                              ("test", "#c0392b", "testing")):
+        ax.plot(x, np.median([r[key] for r in rows], axis=0), "o-", color=color, label=f"{label} (median of 20 draws)")
+    ax.plot(x, lt.SLIDE_TRAIN, "s--", color="#2471a3", alpha=0.5, label="the slide's training")
+    ax.plot(x, lt.SLIDE_TEST, "s--", color="#c0392b", alpha=0.5, label="the slide's testing")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xticks(x, ["0"] + [f"{v:g}" for v in lams[1:]])
+    ax.set_xlabel("λ")
+    ax.set_ylabel("RMSE")
+    ax.legend(fontsize=7)
+
+
+def bias_variance():
+    """generalize.bias_variance: 200 least-squares fits of degree 1, 3 and 5, each on its own 20 noisy points; their average and the truth."""
+    from types import SimpleNamespace
+
+    from reference.model_selection import bias_variance as decompose
+    from tutorials import bias_variance as bv
+
+    grid = np.linspace(-1.0, 1.0, 101)
+    truth = bv.true_f(grid)
+    fig, axes = plt.subplots(1, 3, figsize=(11.0, 3.2), sharey=True)
+    for ax, degree in zip(axes, (1, 3, 5)):
+        f = bv.fit_many(SimpleNamespace(backend=B), np.random.default_rng(degree), degree, 20, 200, grid)
+        bias2, variance = decompose(f, truth)
+        for row in f[:60]:
+            ax.plot(grid, row, color="#e6b0aa", lw=0.5)
+        ax.plot(grid, f.mean(axis=0), color="#2471a3", lw=2, label="f̄: the average of 200 f*")
+        ax.plot(grid, truth, color="k", lw=1.5, label="f̂: the true function")
+        ax.set_title(f"degree {degree}: bias² {bias2:.3g}, variance {variance:.3g}", fontsize=9)
+        ax.set_ylim(-2.5, 2.5)
+        ax.set_xlabel("x")
+    axes[0].set_ylabel("y (60 of the fits in red)")
+    axes[0].legend(fontsize=7, loc="lower right")
+    fig.tight_layout()
+
+
+def small_init():
+    """regularize.small_init: the function a 1-64-64-1 ReLU network starts from, for three initial spreads."""
+    from reference.keras.initializers import RandomNormal
+    from tutorials import _practice as pr
+
+    x = np.linspace(-1.5, 1.5, 121)
+    fig, axes = plt.subplots(1, 3, figsize=(11.0, 3.0))
+    for ax, stddev, color in zip(axes, (1.0, 0.1, 0.01), ("#c0392b", "#2471a3", "#1e8449")):
+        model = pr.build(B, 0, kernel_initializer=RandomNormal(stddev=stddev))
+        y = model.predict(x[:, None].astype(model.dtype), verbose=0)[:, 0]
+        ax.plot(x, y, color=color)
+        ax.set_title(f"stddev {stddev:g}: |output| ≤ {np.abs(y).max():.2g}", fontsize=9)
+        ax.set_xlabel("x")
+    axes[0].set_ylabel("the untrained network's output")
+    fig.tight_layout()
+
+
+def dropout_ensemble():
+    """regularize.dropout_ensemble: the scaled network against the exact average of all 2^M thinned networks (3-6-4-1, p = 0.5)."""
+    from reference.training import dropout_ensemble_mean, dropout_scaled_forward
+
+    rng = np.random.default_rng(1)
+    x = rng.normal(0.0, 1.0, (40, 3))
+    sizes = (3, 6, 4, 1)                      # dropout on the 6 + 4 hidden units: 2^10 thinned networks
+    layers = [(rng.normal(0, 1.5, (m, n)), rng.normal(0, 0.5, n)) for m, n in zip(sizes, sizes[1:])]
+    fig, axes = plt.subplots(1, 2, figsize=(10.0, 3.4))
+    for ax, activation in zip(axes, ("linear", "sigmoid")):
+        exact = dropout_ensemble_mean(x, layers, 0.5, activation=activation, output="linear")[:, 0]
+        scaled = dropout_scaled_forward(x, layers, 0.5, activation=activation, output="linear")[:, 0]
+        lim = [min(exact.min(), scaled.min()), max(exact.max(), scaled.max())]
+        ax.plot(lim, lim, color="0.7", lw=1)
+        ax.scatter(exact, scaled, s=12, color="#2471a3")
+        ax.set_xlabel(f"average of all 2¹⁰ = 1,024 thinned networks ({activation} hidden units)")
+        ax.set_ylabel("the scaled network (weights × (1−p))")
+        ax.set_title(f"{activation}: largest gap {np.max(np.abs(exact - scaled)):.2g}", fontsize=9)
+    fig.tight_layout()
