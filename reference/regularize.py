@@ -222,7 +222,8 @@ def dropconnect_forward(x, W, b, mask, p, inverted=True):
 
     Concept: regularize.dropout_variants
 
-    Slides: 003 "More about dropout" (DropConnect).
+    Slides: 003 "More about dropout" ("Dropout delete neurons", "Dropconnect deletes the
+    connection between neurons").
 
     Parameters
     ----------
@@ -317,8 +318,8 @@ def standout_forward(x, W, b, Ws, bs, u, alpha=1.0, beta=0.0, activation="sigmoi
 
     Concept: regularize.dropout_variants
 
-    Slides: 003 "More about dropout" (standout: "each neural has different dropout rate; the
-    dropout rates are learned" — here, as in the paper's tied form, computed from the input).
+    Slides: 003 "More about dropout" (standout: "Each neural has different dropout rate"; here,
+    as in the paper, the rate is computed from the layer's input).
 
     Parameters
     ----------

@@ -112,7 +112,7 @@ def annealed_dropout_rate(epoch, p0, n_epochs):
 
     Concept: regularize.dropout_variants
 
-    Slides: 003 "More about dropout" (annealed dropout: "dropout rate decreases by epochs").
+    Slides: 003 "More about dropout" (annealed dropout: "Dropout rate decreases by epochs").
 
     Parameters
     ----------
