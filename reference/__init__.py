@@ -16,6 +16,7 @@ array([4728.84, 3831.59])
 from ._families import export_families
 from .network import ACTIVATIONS, OUTPUTS
 from .optimize import MLP_LOSSES
+from .data.noise import annealed_dropout_rate
 from .regularize import dropout_mask
 from .optimizers import (SCHEDULES, AdadeltaState, AdagradState, AdamState, MomentumState,
                          RMSpropState)
@@ -42,7 +43,8 @@ FAMILIES = {
                    "adadelta_init", "adadelta_update", "adam_init", "adam_update",
                    "nadam_init", "nadam_update", "lr_schedule", "clip_global_norm"),
     "polynomial": ("polynomial_forward", "polynomial_backward"),
-    "regularize": ("dropout_forward", "dropout_backward", "l2_penalty", "l1_penalty"),
+    "regularize": ("dropout_forward", "dropout_backward", "l2_penalty", "l1_penalty",
+                   "dropconnect_forward", "dropconnect_backward", "standout_forward", "standout_backward"),
 }
 
 #: Every primitive in one tuple (the names of :data:`FAMILIES`, family by family).
@@ -53,4 +55,5 @@ OPTIMIZERS = ("sgd", "momentum", "adagrad", "rmsprop", "adadelta", "adam", "nada
 
 __all__ = export_families(globals(), "reference", FAMILIES) + [
     "ACTIVATIONS", "OUTPUTS", "MLP_LOSSES", "FAMILIES", "PRIMITIVES", "OPTIMIZERS", "SCHEDULES",
-    "MomentumState", "AdagradState", "RMSpropState", "AdadeltaState", "AdamState", "dropout_mask"]
+    "MomentumState", "AdagradState", "RMSpropState", "AdadeltaState", "AdamState", "dropout_mask",
+    "annealed_dropout_rate"]

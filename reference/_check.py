@@ -372,3 +372,17 @@ def params_layers(fn: str, x, params, **more):
     checked = arrays(fn, **specs)
     n_params = len(params)
     return (checked[0], tuple(checked[1:1 + n_params]), *checked[1 + n_params:])
+
+
+def unit_interval(fn: str, name: str, value):
+    """Raise unless every entry of ``value`` (a float array) lies in [0, 1) (uniform draws, standout's ``u``).
+
+    A device array is brought to the host for the check, so that the message is the same on every
+    backend (the draws are made on the host, so one on the device is the rare case).
+    """
+    host = value.copy_to_host() if _is_device_array(value) else np.asarray(value)
+    bad = ~((host >= 0) & (host < 1))
+    if np.any(bad):
+        where = np.unravel_index(np.argmax(bad), host.shape) if host.ndim else ()
+        raise ValueError(f"{fn}: {name} must hold uniform draws in [0, 1); got {float(host[where])!r} at index "
+                         f"{tuple(int(k) for k in where)}")

@@ -310,7 +310,7 @@ def test_one_block_sum_serves_every_block_reduction():
 
 
 def test_one_act_serves_activations_and_dense_layers():
-    """The activation kernels and the fused dense-layer kernels call the same act and act_grad."""
+    """The activation kernels, the fused dense-layer kernels and standout's gate call the same act and act_grad."""
     from accelerated.cuda import _device, _kernels
 
     for dt in ("<f4", "<f8"):
@@ -318,4 +318,5 @@ def test_one_act_serves_activations_and_dense_layers():
         assert _closure(_kernels.build_activations(dt).act_forward, "act") is shared.act
         assert _closure(_kernels.build_dense(dt).bias_act, "act") is shared.act
         assert _closure(_kernels.build_dense(dt).readout_act_bwd, "act_grad") is shared.act_grad
+        assert _closure(_kernels.build_regularize(dt, TINY["threads"]).standout_gate, "act") is shared.act
         assert _closure(_kernels.build_activations(dt).act_backward, "act_grad") is shared.act_grad

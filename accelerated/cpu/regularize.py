@@ -12,6 +12,15 @@ Every kernel is one pass over a flat, contiguous view:
   :math:`w^2` (or :math:`|w|`) in float64 in the same pass; the sum may be reassociated
   (``fastmath={"reassoc"}``, nothing else), which stays within the bound of any summation order.
 
+* :func:`~accelerated.cpu.regularize.dropconnect_forward` forms the kept weights
+  :math:`W \odot (M s)` in one pass, then the product goes to BLAS (``np.dot`` in the kernel,
+  as the dense layers do) and one pass adds the bias; its backward is two products and one
+  pass that masks :math:`\partial L/\partial W` and sums :math:`\partial L/\partial b`.
+* :func:`~accelerated.cpu.regularize.standout_forward` is the dense layer of
+  :mod:`accelerated.cpu.network`, the standout network's product, and one pass that computes
+  :math:`q = \sigma(\alpha r_s + \beta)` and keeps a unit where :math:`u < q` (or multiplies by
+  :math:`q` at test time); its backward masks the upstream gradient and calls the dense layer's.
+
 These are memory-bound passes over arrays of lecture size, so they run on one core.
 """
 
@@ -19,7 +28,11 @@ import numpy as np
 from numba import njit
 
 from reference import _check
+from reference.activation_table import ACT_CODE, ACTIVATIONS, LINEAR, SIGMOID
 from reference.regularize import _scale
+
+from ._fused import act, bias_activation
+from .network import _dense_backward, _dense_forward
 
 
 @njit(cache=True, error_model="numpy")
@@ -158,3 +171,197 @@ def l1_penalty(w, lam):
     lam = _check.nonnegative("l1_penalty", "lam", lam)
     value, g = _l1(_flat(w), lam)
     return w.dtype.type(value), g.reshape(w.shape)
+
+
+@njit(cache=True, error_model="numpy")
+def _dropconnect_forward(x, W, mask, s, b):
+    """``W_kept = W * (mask * s)`` in one pass, then ``r = x @ W_kept.T`` and the bias."""
+    H, D = W.shape
+    W_kept = np.empty_like(W)
+    ms = np.empty_like(W)
+    for i in range(H):
+        for j in range(D):
+            ms[i, j] = mask[i, j] * s
+            W_kept[i, j] = W[i, j] * ms[i, j]
+    r = np.empty((x.shape[0], H), x.dtype)
+    np.dot(x, W_kept.T, r)
+    bias_activation(r, b, LINEAR)
+    return r, W_kept, ms
+
+
+@njit(cache=True, error_model="numpy")
+def _dropconnect_backward(dout, x, W_kept, ms):
+    """``dx = dout @ W_kept``, ``dW = (dout.T @ x) * ms`` (masked in place) and ``db`` (column sums)."""
+    N, H = dout.shape
+    D = x.shape[1]
+    dx = np.empty((N, D), dout.dtype)
+    np.dot(dout, W_kept, dx)
+    dW = np.empty((H, D), dout.dtype)
+    np.dot(dout.T, x, dW)
+    for i in range(H):
+        for j in range(D):
+            dW[i, j] *= ms[i, j]
+    db = np.zeros(H, dout.dtype)
+    for n in range(N):
+        for i in range(H):
+            db[i] += dout[n, i]
+    return dx, dW, db
+
+
+@njit(cache=True, error_model="numpy")
+def _standout_gate(a, rs, u, alpha, beta, training):
+    """``out = a * [u < q]`` (training; the mask kept too) or ``a * q``, ``q = sigmoid(alpha rs + beta)``."""
+    N, H = a.shape
+    zero = a.dtype.type(0)
+    one = a.dtype.type(1)
+    al = a.dtype.type(alpha)
+    be = a.dtype.type(beta)
+    out = np.empty_like(a)
+    keep = np.empty_like(a)
+    for n in range(N):
+        for i in range(H):
+            q = act(al * rs[n, i] + be, SIGMOID, zero, one, zero)
+            if training:
+                keep[n, i] = one if u[n, i] < q else zero
+                out[n, i] = a[n, i] * keep[n, i]
+            else:
+                out[n, i] = a[n, i] * q
+    return out, keep
+
+
+@njit(cache=True, error_model="numpy")
+def _masked(dout, keep):
+    g = np.empty_like(dout)
+    for i in range(dout.size):
+        g.flat[i] = dout.flat[i] * keep.flat[i]
+    return g
+
+
+def dropconnect_forward(x, W, b, mask, p, inverted=True):
+    r"""DropConnect during training: :func:`reference.regularize.dropconnect_forward`.
+
+    .. math::
+
+        r = b + x\,(W \odot M s)^T, \qquad s = \frac{1}{1-p} \text{ (inverted) or } 1
+
+    One mask for the whole mini-batch, of ``W``'s shape.
+
+    Concept: regularize.dropout_variants
+
+    Parameters
+    ----------
+    x : ndarray (N, D), float32 or float64
+    W : ndarray (H, D)
+    b : ndarray (H,)
+    mask : ndarray, ``W``'s shape and dtype — 1 kept, 0 dropped
+    p : float in [0, 1)
+    inverted : bool
+
+    Returns
+    -------
+    r : ndarray (N, H)
+    cache : opaque, for :func:`dropconnect_backward`
+    """
+    fn = "dropconnect_forward"
+    x, W, b = _check.arrays(fn, x=(x, "N, D"), W=(W, "H, D"), b=(b, "H"))
+    mask = _check.same_shape(fn, "mask", mask, "W", W)
+    p = _check.fraction(fn, "p", p)
+    inverted = _check.flag(fn, "inverted", inverted)
+    _check.binary(fn, "mask", mask)
+    c = np.ascontiguousarray
+    x = c(x)
+    r, W_kept, ms = _dropconnect_forward(x, c(W), c(mask), _scale(x, p, inverted), c(b))
+    return r, (x, W_kept, ms)
+
+
+def dropconnect_backward(dout, cache):
+    r"""Gradients of DropConnect: :func:`reference.regularize.dropconnect_backward`.
+
+    .. math::
+
+        \frac{\partial L}{\partial x} = \frac{\partial L}{\partial r} (W \odot M s), \qquad
+        \frac{\partial L}{\partial W} = \Big(\frac{\partial L}{\partial r}\Big)^T x \odot M s, \qquad
+        \frac{\partial L}{\partial b} = \sum_n \frac{\partial L}{\partial r_n}
+
+    Concept: regularize.dropout_variants, backprop.chain
+
+    Returns
+    -------
+    (dx, dW, db) : (N, D), (H, D), (H,)
+    """
+    x, W_kept, ms = cache
+    dout = _check.grad("dropconnect_backward", "dout", dout, (x.shape[0], W_kept.shape[0]), x.dtype)
+    return _dropconnect_backward(np.ascontiguousarray(dout), x, W_kept, ms)
+
+
+def standout_forward(x, W, b, Ws, bs, u, alpha=1.0, beta=0.0, activation="sigmoid", training=True):
+    r"""Standout: :func:`reference.regularize.standout_forward`.
+
+    .. math::
+
+        a = \sigma_{act}(b + x W^T), \quad q = \operatorname{sigmoid}(\alpha (b_s + x W_s^T) + \beta),
+        \quad \text{out} = a \odot [u < q] \text{ (training)}, \; a \odot q \text{ (test)}
+
+    Concept: regularize.dropout_variants
+
+    Parameters
+    ----------
+    x : ndarray (N, D), float32 or float64
+    W, Ws : ndarray (H, D); b, bs : ndarray (H,)
+    u : ndarray (N, H) of uniform draws in [0, 1) when ``training``; ``None`` at test time
+    alpha, beta : finite floats
+    activation : {"sigmoid", "relu", "hard_sigmoid", "linear", "leaky_relu", "tanh"}
+    training : bool
+
+    Returns
+    -------
+    out : ndarray (N, H)
+    cache : opaque, for :func:`standout_backward` (training only)
+    """
+    fn = "standout_forward"
+    training = _check.flag(fn, "training", training)
+    specs = dict(x=(x, "N, D"), W=(W, "H, D"), b=(b, "H"), Ws=(Ws, "H, D"), bs=(bs, "H"))
+    if training:
+        if u is None:
+            raise ValueError(f"{fn}: u must be an (N, H) array of uniform draws in [0, 1) when training; got None")
+        x, W, b, Ws, bs, u = _check.arrays(fn, **specs, u=(u, "N, H"))
+        _check.unit_interval(fn, "u", u)
+    else:
+        if u is not None:
+            raise ValueError(f"{fn}: u must be None at test time (training=False: the output a * q draws "
+                             f"nothing); got {type(u).__name__}")
+        x, W, b, Ws, bs = _check.arrays(fn, **specs)
+    alpha = _check.real(fn, "alpha", alpha)
+    beta = _check.real(fn, "beta", beta)
+    _check.choice(fn, "activation", activation, ACTIVATIONS)
+    c = np.ascontiguousarray
+    x, W = c(x), c(W)
+    code = ACT_CODE[activation]
+    a = _dense_forward(x, W, c(b), code)
+    rs = _dense_forward(x, c(Ws), c(bs), LINEAR)
+    uu = c(u) if training else a
+    out, keep = _standout_gate(a, rs, uu, alpha, beta, training)
+    if not training:
+        return out, None
+    return out, (x, W, a, code, keep)
+
+
+def standout_backward(dout, cache):
+    r"""Gradients of standout during training: :func:`reference.regularize.standout_backward`.
+
+    The mask is a sample (no gradient through :math:`q`; ``Ws``, ``bs`` get none):
+    the dense layer's gradients of :math:`\partial L/\partial\,\text{out} \odot [u < q]`.
+
+    Concept: regularize.dropout_variants, backprop.chain
+
+    Returns
+    -------
+    (dx, dW, db) : (N, D), (H, D), (H,)
+    """
+    fn = "standout_backward"
+    if cache is None:
+        raise ValueError(f"{fn}: cache is None: a test-time forward (training=False) has no backward; "
+                         f"call standout_forward with training=True")
+    x, W, a, code, keep = cache
+    dout = _check.grad(fn, "dout", dout, keep.shape, keep.dtype)
+    return _dense_backward(_masked(np.ascontiguousarray(dout), keep), a, x, W, code)

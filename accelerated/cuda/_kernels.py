@@ -100,6 +100,10 @@ The families and their kernels
     reduced in float64 to one partial per block (``block_sum``); ``penalty_finalize``, one
     block, adds the partials in a fixed order and multiplies by :math:`\lambda/2` (or
     :math:`\lambda`).
+    ``standout_gate``: standout's gate, one thread per entry of the layer's output:
+    :math:`q = \sigma(\alpha r_s + \beta)` (the shared ``act``), then
+    :math:`\text{out} = a\,[u < q]` and the mask (training) or :math:`a\,q` (test time).
+    DropConnect uses ``dropout_scale`` on its weights (:math:`W \odot (M s)`) and on their gradient.
 :func:`build_data` (``dtype``)
     ``copy``: a flat device-to-device copy. ``gather``, ``gather_rows``: the
     mini-batch gather ``x[order[start + k]]`` (with a vector or a matrix of
@@ -127,6 +131,8 @@ from types import SimpleNamespace
 import numba
 import numpy as np
 from numba import cuda
+
+from reference.activation_table import SIGMOID
 
 from . import _device
 from ._device import device_jit, kernel_jit
@@ -731,8 +737,26 @@ def build_regularize(dtype: str, threads: int) -> SimpleNamespace:
         if t == 0:
             out[0] = NP(factor * sh[0])
 
+    act = _device.activation(dtype).act
+
+    @jit
+    def standout_gate(a, rs, u, out, keep, alpha, beta, training):
+        H = a.shape[1]
+        zero = NP(0.0)
+        one = NP(1.0)
+        for idx in range(cuda.grid(1), a.shape[0] * H, cuda.gridsize(1)):
+            n = idx // H
+            i = idx - n * H
+            q = act(alpha * rs[n, i] + beta, SIGMOID)
+            if training:
+                k = one if u[n, i] < q else zero
+                keep[n, i] = k
+                out[n, i] = a[n, i] * k
+            else:
+                out[n, i] = a[n, i] * q
+
     return SimpleNamespace(dropout_scale=dropout_scale, l2_partial=l2_partial, l1_partial=l1_partial,
-                           penalty_finalize=penalty_finalize)
+                           penalty_finalize=penalty_finalize, standout_gate=standout_gate)
 
 
 # ---------------------------------------------------------------- data movement

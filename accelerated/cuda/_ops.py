@@ -451,6 +451,19 @@ def dropout_rows(x, mask, start, s, out):
     return out
 
 
+def standout_gate(a, rs, u, alpha, beta, training):
+    """Standout's gate on (N, H) device arrays: ``(out, keep)``, ``q = sigmoid(alpha rs + beta)``,
+    ``out = a * [u < q]`` and ``keep = [u < q]`` (training), or ``out = a * q`` and no ``keep`` (test)."""
+    N, H = a.shape
+    NP = np.dtype(a.dtype).type
+    out = empty((N, H), a.dtype)
+    keep = empty((N, H), a.dtype) if training else out
+    uu = u if training else a
+    launch_1d(regularize_kernels(a.dtype).standout_gate, N * H, a, rs, uu, out, keep, NP(alpha), NP(beta),
+              1 if training else 0)
+    return out, (keep if training else None)
+
+
 def penalty(w, lam, kind, ws=None):
     """The L2 (``kind`` "l2") or L1 penalty of a device array: ``(value, grad)``, ``value`` a device
     1-vector of the dtype (the float64 sum times lam / 2 or lam), ``grad`` a new array of ``w``'s shape."""

@@ -2,7 +2,8 @@ r"""Random draws made on the host and handed to the primitives as data: dropout 
 noise added to inputs (the "noisy test inputs" of the recipe's answer to overfitting).
 
 :func:`dropout_mask` draws the mask that :func:`~reference.regularize.dropout_forward`
-applies (every backend takes it as data, so all of them apply the very same mask).
+applies (every backend takes it as data, so all of them apply the very same mask);
+:func:`annealed_dropout_rate` is the rate of annealed dropout, falling with the epoch.
 
 ``003`` "Panacea for Overfitting" lists, beside more training data, adding noise to
 inputs; :func:`add_gaussian_noise` perturbs a batch with i.i.d. Gaussian noise, so a
@@ -94,3 +95,37 @@ def dropout_mask(rng, shape, p, dtype=np.float64):
     if np.dtype(dtype) not in _check.FLOAT_DTYPES:
         raise ValueError(f"{fn}: dtype must be float32 or float64; got {np.dtype(dtype)}")
     return (rng.random(tuple(int(d) for d in dims)) >= p).astype(dtype)
+
+
+def annealed_dropout_rate(epoch, p0, n_epochs):
+    r"""Annealed dropout's rate at an epoch: :math:`p_0` at the start, falling linearly to 0 at ``n_epochs``.
+
+    .. math::
+
+        p(t) = p_0 \max\Big(0,\ 1 - \frac{t}{T}\Big), \qquad t = 0, 1, 2, \ldots
+
+    Rennie et al. (2014) anneal the dropout rate this way: strong regularisation while the
+    network is far from a solution, and none at the end, when the trained network is the
+    test-time one. Epochs count from 0: ``epoch = 0`` gives ``p0``, ``epoch >= n_epochs``
+    gives 0, and the rate never rises. A pure host-side schedule (like :func:`dropout_mask`,
+    which then draws each epoch's masks with this rate): no primitive changes.
+
+    Concept: regularize.dropout_variants
+
+    Slides: 003 "More about dropout" (annealed dropout: "Dropout rate decreases by epochs").
+
+    Parameters
+    ----------
+    epoch : int >= 0 — the epoch (from 0)
+    p0 : float in [0, 1) — the rate of the first epoch
+    n_epochs : int >= 1 — the epoch from which the rate is 0
+
+    Returns
+    -------
+    p : float in [0, p0]
+    """
+    fn = "annealed_dropout_rate"
+    epoch = _check.count(fn, "epoch", epoch, minimum=0)
+    p0 = _check.fraction(fn, "p0", p0)
+    n_epochs = _check.count(fn, "n_epochs", n_epochs, minimum=1)
+    return p0 * max(0.0, 1.0 - epoch / n_epochs)

@@ -1,10 +1,13 @@
-r"""Bounds of the regularize family (``reference/regularize.py``): dropout and the L1 / L2 penalties."""
+r"""Bounds of the regularize family (``reference/regularize.py``): dropout, the L1 / L2 penalties, and
+the dropout variants (DropConnect, standout)."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from .core import Approx, _x, gamma
+from .activations import sigmoid
+from .core import Ambiguous, Approx, _x, affine, dot, gamma, total
+from .network import dense_forward as _dense
 
 
 def _scale(dtype, p, inverted):
@@ -55,6 +58,52 @@ def l1_penalty(w, lam):
     return value, grad
 
 
+def dropconnect_forward(x, W, b, mask, p, inverted=True):
+    """r = b + x @ (W * (m s)).T: m s is exact (s rounded to the dtype first), each kept weight one
+    rounding, then the dense layer's (D+1)-term sum. Returns (r, backward closure -> (dx, dW, db))."""
+    x = _x(x)
+    W, b = _x(W, x.dtype), _x(b, x.dtype)
+    ms = Approx.exact(_x(mask, x.dtype).v * float(_scale(x.dtype, p, inverted)), x.dtype)
+    W_kept = W * ms
+    r = affine(x, W_kept, b)
+
+    def backward(dout):
+        dout = _x(dout, x.dtype)
+        return dot(dout, W_kept), dot(dout.T, x) * ms, total(dout, axis=0)
+
+    return r, backward
+
+
+def _rounded_exactly(c, dtype):
+    """A hyperparameter every backend rounds to the dtype first: exact data of the computation."""
+    return Approx.exact(np.dtype(dtype).type(c), dtype)
+
+
+def standout_forward(x, W, b, Ws, bs, u, alpha=1.0, beta=0.0, activation_name="sigmoid", training=True,
+                     kinks="reject"):
+    r"""a: the dense layer's bound; q = sigmoid(alpha (bs + x Ws^T) + beta) with alpha, beta rounded to the
+    dtype (exact data), the linear dense bound, one product, one sum, the sigmoid's bound. Training: the
+    mask [u < q] is exact unless a draw lies within 2 e_q of q (then two correct backends may keep
+    different units: :class:`Ambiguous`), and out = a * mask is exact given a; test: out = a * q, one
+    product. Returns (out, backward closure -> (dx, dW, db), training only)."""
+    x = _x(x)
+    a, dense_back = _dense(x, W, b, activation_name, kinks)
+    rs = affine(x, _x(Ws, x.dtype), _x(bs, x.dtype))
+    q = sigmoid(_rounded_exactly(alpha, x.dtype) * rs + _rounded_exactly(beta, x.dtype))
+    if not training:
+        return a * q, None
+    u = np.asarray(u, dtype=np.float64)
+    if np.any((q.e > 0) & (np.abs(u - q.v) <= 2 * q.e)):
+        raise Ambiguous("a uniform draw lies within rounding error of its keep probability")
+    keep = (u < q.v).astype(np.float64)
+    out = Approx(a.v * keep, a.e * keep, x.dtype)
+
+    def backward(dout):
+        return dense_back(Approx.exact(_x(dout, x.dtype).v * keep, x.dtype))
+
+    return out, backward
+
+
 #: The tolerance of every primitive of the regularize family (reference.FAMILIES['regularize']).
 TOLERANCES = {
     "dropout_forward": ("2 u |x s| (0 where the mask is 0)",
@@ -64,4 +113,13 @@ TOLERANCES = {
                    "an N-term float64 sum of squares, one conversion to the dtype; lam rounded, one product"),
     "l1_penalty": ("value: 2 ((gamma_{N-1} + u64) lam S + u lam S), S = sum |w|; grad: 2 (u lam) where w != 0",
                    "|w| is exact, an N-term float64 sum, one conversion; lam rounded to the dtype, sgn exact"),
+    "dropconnect_forward": ("r: gamma_{D+1} (|b| + |x| @ |W m s|^T) plus the kept weights' one rounding each",
+                            "m s exact, one product per weight, then the dense layer's (D+1)-term sum"),
+    "dropconnect_backward": ("dx: gamma_H; dW: gamma_N, then one rounding of the mask's product; db: gamma_{N-1}",
+                             "the dense layer's sums on the kept weights; 0 exactly where a weight is dropped"),
+    "standout_forward": ("a: the dense bound; q: the linear dense bound through alpha, beta and the sigmoid; "
+                         "training: out = a where u < q (draws within 2 e_q of q rejected), test: a q",
+                         "two dense layers, one product and sum, a sigmoid; the mask is exact away from u = q"),
+    "standout_backward": ("the dense_backward bound on dout times the mask (exact)",
+                          "the mask is a sample: the dense layer's three sums"),
 }
