@@ -43,6 +43,7 @@ FAMILIES = {
                    "nadam_init", "nadam_update", "lr_schedule", "clip_global_norm"),
     "polynomial": ("polynomial_forward", "polynomial_backward"),
     "regularize": ("dropout_forward", "dropout_backward", "l2_penalty", "l1_penalty"),
+    "augment": ("transform_images",),
 }
 
 #: Every primitive in one tuple (the names of :data:`FAMILIES`, family by family).
