@@ -15,6 +15,6 @@ Every tutorial takes ``--backend reference|cpu|cuda``, ``--quick``, ``--out DIR`
 #: The tutorials, in the order the tour runs them (module names in this package).
 TUTORIALS = ("views", "piecewise", "batch_sizes", "gait", "fc_example", "mlp_neurons", "hello_world",
              "vanishing", "deep_vs_fat", "recipe_flow", "relu_variants", "optimizers", "momentum",
-             "adam_vs_sgd")
+             "adam_vs_sgd", "panacea")
 
 __all__ = ["TUTORIALS"]
