@@ -190,6 +190,21 @@ def test_transform_images_device_arrays(A, R):
                    T.transform_images(x, angles, shifts))
 
 
+def test_transform_images_cpu_parallel_path_is_the_serial_one(A, monkeypatch):
+    """On cpu, a batch shared among the cores (PARALLEL_MIN lowered to 1) gives the one-core result bit for bit."""
+    if A.name != "cpu":
+        pytest.skip("the cpu backend's two kernels")
+    from accelerated.cpu import augment
+
+    rng = np.random.default_rng(4)
+    x = rng.normal(size=(5, 2, 6, 7))
+    angles, shifts = rng.uniform(-30, 30, 5), rng.uniform(-2, 2, (5, 2))
+    serial = A.transform_images(x, angles, shifts)
+    monkeypatch.setattr(augment, "PARALLEL_MIN", 1)
+    np.testing.assert_array_equal(A.transform_images(x, angles, shifts), serial)
+    assert augment._transform_parallel.signatures, "the parallel kernel did not run"
+
+
 X = np.zeros((2, 1, 3, 3))
 ANG = np.array([15.0, 0.0])
 SH = np.zeros((2, 2))

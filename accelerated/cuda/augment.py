@@ -3,7 +3,7 @@ r"""Creating training images on the GPU: rotation and shift with bilinear sampli
 The twin of :mod:`reference.augment` (kernel: :func:`~accelerated.cuda._kernels.build_augment`).
 One kernel, one thread per output pixel: its position, neighbours and weights in float64, then
 every channel. The checks and each image's cosine and sine are the reference's
-(:func:`reference.augment._transform_args`, on the host: the check that every value is finite
+(``reference.augment._transform_args``, on the host: the check that every value is finite
 reads them there), uploaded with the images when those are on the host; the result is on the device
 when any argument was.
 """
