@@ -13,7 +13,7 @@ from reference.data import random_transforms
 
 from . import strategies as S
 from . import tolerance as T
-from .helpers import assert_dtype, assert_same_error, call_pure
+from .helpers import assert_dtype, assert_same_error, call_pure, error_of
 from .tolerance.core import gamma, u_of
 
 U64 = 2.0 ** -53
@@ -184,15 +184,23 @@ def test_transform_images_pure_dtype_and_shape(B):
 
 
 def test_transform_images_device_arrays(A, R):
-    """Given to_device arrays it returns what the host call returns (on the device for cuda)."""
+    """Given to_device arrays it returns what the host call returns (on the device for cuda), and a NaN or
+    a wrong count in device arrays gets the reference's message."""
     rng = np.random.default_rng(3)
     x = rng.normal(size=(2, 1, 4, 5))
     angles, shifts = np.array([15.0, -90.0]), np.array([[0.5, 1.0], [0.0, -1.0]])
     got = A.transform_images(A.to_device(x), A.to_device(angles), A.to_device(shifts))
+    assert hasattr(got, "copy_to_host") == (A.name == "cuda"), "device in, device out (cuda only)"
     host = A.to_host(got)
     np.testing.assert_array_equal(host, A.transform_images(x, angles, shifts))
     T.assert_close(f"{A.name}.transform_images (device)", host, R.transform_images(x, angles, shifts),
                    T.transform_images(x, angles, shifts))
+    bad = x.copy()
+    bad[1, 0, 3, 2] = np.nan
+    want = error_of(R.transform_images, bad, angles, shifts)
+    assert error_of(A.transform_images, A.to_device(bad), A.to_device(angles), A.to_device(shifts)) == want
+    assert error_of(A.transform_images, A.to_device(x), A.to_device(angles[:1]), A.to_device(shifts)) == \
+        error_of(R.transform_images, x, angles[:1], shifts)
 
 
 def test_transform_images_cpu_parallel_path_is_the_serial_one(A, monkeypatch):
