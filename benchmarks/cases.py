@@ -368,6 +368,39 @@ def _epoch_case(n, sizes, batch, size):
     return Case("network_epoch", size, desc, prim, torch)
 
 
+# --------------------------------------------------------------------------- creating training images
+
+def _transform_case(shape, size):
+    """transform_images on (N, C, H, W) images, each with its own angle (up to 15°) and shift (up to 1 px);
+    PyTorch: affine_grid + grid_sample (bilinear, zeros outside, align_corners=True), the same sampling."""
+    N, C, H, W = shape
+    desc = f"{N}×{C}×{H}×{W} images"
+    r = D.rng(7)
+    angles, shifts = r.uniform(-15.0, 15.0, N), r.uniform(-1.0, 1.0, (N, 2))
+
+    def prim(B, dt):
+        x, a, s = _dev(B, D.normal(shape, dt), angles, shifts)
+        return lambda: B.transform_images(x, a, s)
+
+    def torch(T, dt):
+        x = T.tensor(D.normal(shape, dt))
+        th = np.deg2rad(angles)
+        c, s_ = np.cos(th), np.sin(th)
+        cy, cx = (H - 1) / 2.0, (W - 1) / 2.0
+        dy, dx = shifts[:, 0], shifts[:, 1]
+        theta = np.stack([np.stack([c, -s_ * cy / cx, (-c * dx + s_ * dy) / cx], 1),
+                          np.stack([s_ * cx / cy, c, (-s_ * dx - c * dy) / cy], 1)], 1)
+        theta = T.tensor(theta.astype(dt))
+        F = T.nn.functional
+
+        def f():
+            grid = F.affine_grid(theta, list(shape), align_corners=True)
+            return F.grid_sample(x, grid, mode="bilinear", padding_mode="zeros", align_corners=True)
+        return f
+
+    return Case("transform_images", size, desc, prim, torch)
+
+
 # --------------------------------------------------------------------------- the list
 
 def all_cases() -> list[Case]:
@@ -393,4 +426,5 @@ def all_cases() -> list[Case]:
               _linear_gd_case(20000, 256, 20, "large")]
     cases += [_epoch_case(N, (Dm, H), Bt, "lecture"), _epoch_case(N, (Dm, H, H, H), Bt, "lecture"),
               _epoch_case(4096, (Dm, 256, 256), 128, "large")]
+    cases += [_transform_case((1347, 1, 8, 8), "lecture"), _transform_case((256, 3, 32, 32), "large")]
     return cases

@@ -45,6 +45,7 @@ FAMILIES = {
     "polynomial": ("polynomial_forward", "polynomial_backward"),
     "regularize": ("dropout_forward", "dropout_backward", "l2_penalty", "l1_penalty",
                    "dropconnect_forward", "dropconnect_backward", "standout_forward", "standout_backward"),
+    "augment": ("transform_images",),
 }
 
 #: Every primitive in one tuple (the names of :data:`FAMILIES`, family by family).

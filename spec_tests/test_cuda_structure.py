@@ -78,8 +78,8 @@ def _sources(*dirs, files=()):
 
 
 #: The families (named here, not found at collection, so that collecting needs no numba-cuda).
-FAMILIES = ("build_activations", "build_data", "build_dense", "build_descent", "build_linear_algebra",
-            "build_losses", "build_polynomial", "build_regularize", "optim_build")
+FAMILIES = ("build_activations", "build_augment", "build_data", "build_dense", "build_descent",
+            "build_linear_algebra", "build_losses", "build_polynomial", "build_regularize", "optim_build")
 
 
 def test_kernel_families_are_found():

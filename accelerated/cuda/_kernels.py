@@ -120,6 +120,11 @@ The families and their kernels
     gives :math:`\partial L/\partial b`), every block tree-adds its examples' terms
     in float64 (``block_sum``) into one partial per block; then one thread per sum
     adds the partials in block order and rounds once.
+:func:`build_augment` (``dtype``)
+    ``transform``: one thread per output pixel :math:`(n, i, j)` of a batch of images: the
+    rotated and shifted position :math:`(r, q)` it reads, its four neighbours and their
+    bilinear weights in float64, then every channel's weighted sum (a pixel outside the
+    image is 0), rounded to the dtype once.
 """
 
 from __future__ import annotations
@@ -887,3 +892,56 @@ def build_polynomial(dtype: str, threads: int) -> SimpleNamespace:
 
     return SimpleNamespace(poly_fwd=poly_fwd, poly_dx=poly_dx, poly_partials=poly_partials,
                            poly_finalize=poly_finalize)
+
+
+# ---------------------------------------------------------------- creating training images
+
+
+@lru_cache(maxsize=None)
+def build_augment(dtype: str) -> SimpleNamespace:
+    """The image transform (rotation and shift, bilinear sampling) for one dtype."""
+    NP = np.dtype(dtype).type
+    F64 = np.float64
+    jit = kernel_jit()
+
+    @jit
+    def transform(x, cos, sin, shifts, out):
+        N, C, H, W = x.shape
+        cy = F64(H - 1) / 2.0
+        cx = F64(W - 1) / 2.0
+        for idx in range(cuda.grid(1), N * H * W, cuda.gridsize(1)):
+            n = idx // (H * W)
+            rest = idx - n * (H * W)
+            i = rest // W
+            j = rest - i * W
+            co = cos[n]
+            si = sin[n]
+            a = F64(i) - cy - shifts[n, 0]
+            b = F64(j) - cx - shifts[n, 1]
+            r = min(max(cy + a * co + b * si, -1.0), F64(H))
+            q = min(max(cx + b * co - a * si, -1.0), F64(W))
+            y0 = math.floor(r)
+            x0 = math.floor(q)
+            fy = r - y0
+            fx = q - x0
+            w00 = (1.0 - fy) * (1.0 - fx)
+            w01 = (1.0 - fy) * fx
+            w10 = fy * (1.0 - fx)
+            w11 = fy * fx
+            in_y0 = y0 >= 0 and y0 < H
+            in_y1 = y0 + 1 >= 0 and y0 + 1 < H
+            in_x0 = x0 >= 0 and x0 < W
+            in_x1 = x0 + 1 >= 0 and x0 + 1 < W
+            for c in range(C):
+                s = F64(0.0)
+                if in_y0 and in_x0:
+                    s += w00 * F64(x[n, c, y0, x0])
+                if in_y0 and in_x1:
+                    s += w01 * F64(x[n, c, y0, x0 + 1])
+                if in_y1 and in_x0:
+                    s += w10 * F64(x[n, c, y0 + 1, x0])
+                if in_y1 and in_x1:
+                    s += w11 * F64(x[n, c, y0 + 1, x0 + 1])
+                out[n, c, i, j] = NP(s)
+
+    return SimpleNamespace(transform=transform)

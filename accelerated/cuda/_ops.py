@@ -64,6 +64,11 @@ def regularize_kernels(dtype):
     return _kernels.build_regularize(np.dtype(dtype).str, config.threads)
 
 
+def augment_kernels(dtype):
+    """The image transform (:func:`~._kernels.build_augment`) for ``dtype``."""
+    return _kernels.build_augment(np.dtype(dtype).str)
+
+
 def optimizer_kernels(dtype):
     """The optimizer rules and the clipping norm (:func:`~._optim_kernels.build`) for ``dtype``."""
     return _optim_kernels.build(np.dtype(dtype).str, config.threads)
@@ -479,3 +484,15 @@ def penalty(w, lam, kind, ws=None):
     value = empty(1, w.dtype)
     k.penalty_finalize[1, config.threads](P, value, lam * 0.5 if kind == "l2" else lam)
     return value, g
+
+
+# ---------------------------------------------------------------- creating training images
+
+
+def transform_images(x, cos, sin, shifts):
+    """The rotated and shifted images of a contiguous (N, C, H, W) device array, given each image's
+    cosine, sine (N,) and shift (N, 2) as float64 device arrays; one thread per output pixel."""
+    N, C, H, W = x.shape
+    out = empty(x.shape, x.dtype)
+    launch_1d(augment_kernels(x.dtype).transform, N * H * W, x, cos, sin, shifts, out)
+    return out

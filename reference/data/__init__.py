@@ -17,7 +17,8 @@ Handwritten digits: :func:`load_digits` gives scikit-learn's bundled 8×8 digits
 data, shipped inside scikit-learn); :func:`load_mnist` reads real MNIST IDX files from a
 directory you give. :func:`onehot` and :func:`word_hashing` turn labels and words into
 vectors. :func:`kfold_indices` gives the folds of N-fold cross-validation, and
-:func:`add_gaussian_noise` the noisy test inputs of the recipe against overfitting, and
+:func:`add_gaussian_noise` the noisy test inputs of the recipe against overfitting,
+:func:`random_transforms` the shifts and rotations that create more training images, and
 :func:`dropout_mask` the masks of dropout (:func:`annealed_dropout_rate` their rate, epoch by epoch).
 
 Randomness always comes from a ``numpy.random.Generator`` the caller passes in.
@@ -25,7 +26,7 @@ Randomness always comes from a ``numpy.random.Generator`` the caller passes in.
 
 from .digits import load_digits, load_mnist, read_idx
 from .encoding import onehot, word_hashing
-from .noise import add_gaussian_noise, annealed_dropout_rate, dropout_mask
+from .noise import add_gaussian_noise, annealed_dropout_rate, dropout_mask, random_transforms
 from .series import batches, chronological_split, epoch_order, kfold_indices, lag_features, split_indices
 from .synthetic import REUTERS_SHAPE, synthetic_documents, synthetic_views
 from .tables import GAIT_MISSING, load_gait, load_views
@@ -33,4 +34,4 @@ from .tables import GAIT_MISSING, load_gait, load_views
 __all__ = ["load_views", "load_gait", "synthetic_views", "synthetic_documents", "REUTERS_SHAPE", "lag_features", "split_indices", "kfold_indices",
            "chronological_split", "epoch_order", "batches", "GAIT_MISSING",
            "onehot", "word_hashing", "load_digits", "read_idx", "load_mnist", "add_gaussian_noise",
-           "dropout_mask", "annealed_dropout_rate"]
+           "dropout_mask", "annealed_dropout_rate", "random_transforms"]

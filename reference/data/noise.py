@@ -1,5 +1,6 @@
-r"""Random draws made on the host and handed to the primitives as data: dropout masks, and the
-noise added to inputs (the "noisy test inputs" of the recipe's answer to overfitting).
+r"""Random draws made on the host and handed to the primitives as data: dropout masks, the noise
+added to inputs (the "noisy test inputs" of the recipe's answer to overfitting), and the shifts
+and rotations that create new training images.
 
 :func:`dropout_mask` draws the mask that :func:`~reference.regularize.dropout_forward`
 applies (every backend takes it as data, so all of them apply the very same mask);
@@ -9,6 +10,10 @@ applies (every backend takes it as data, so all of them apply the very same mask
 inputs; :func:`add_gaussian_noise` perturbs a batch with i.i.d. Gaussian noise, so a
 study can measure how a trained model's error grows with the noise's standard
 deviation (Keras's ``GaussianNoise`` layer adds the same noise during training).
+
+The same slide creates training data by shifting and rotating the images (15°):
+:func:`random_transforms` draws one angle and one shift per image, which
+:func:`~reference.augment.transform_images` applies on any backend.
 """
 
 from __future__ import annotations
@@ -129,3 +134,52 @@ def annealed_dropout_rate(epoch, p0, n_epochs):
     p0 = _check.fraction(fn, "p0", p0)
     n_epochs = _check.count(fn, "n_epochs", n_epochs, minimum=1)
     return p0 * max(0.0, 1.0 - epoch / n_epochs)
+
+
+def random_transforms(rng, n, max_angle=15.0, max_shift=1.0, whole_pixels=False):
+    r"""Draw one rotation and one shift per image, for :func:`~reference.augment.transform_images`.
+
+    .. math::
+
+        \theta_k \sim U[-\theta_{\max}, \theta_{\max}], \qquad
+        d_{y,k}, d_{x,k} \sim U[-d_{\max}, d_{\max}] \text{ (or uniform on the whole numbers there)}
+
+    independently for each of the ``n`` images. The slide's created digits are rotated by up to
+    15° and shifted; ``whole_pixels=True`` draws each shift from the integers
+    :math:`-d_{\max}, \dots, d_{\max}` (then ``max_shift`` must be a whole number), so the shifted
+    image is a copy of pixels rather than an interpolation. ``max_angle = 0`` or ``max_shift = 0``
+    turns that part off.
+
+    Concept: data.augment
+
+    Slides: 003 "Panacea for Overfitting" ("Create more training data": shift, rotate 15°).
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator — the only source of randomness
+    n : int >= 1 — the number of images
+    max_angle : float >= 0 — the largest rotation, in degrees, either way
+    max_shift : float >= 0 — the largest shift, in pixels, along each axis, either way
+    whole_pixels : bool — draw whole-pixel shifts
+
+    Returns
+    -------
+    (angles, shifts) : float64 ndarrays (n,) and (n, 2) — degrees, and ``(d_y, d_x)`` in pixels
+    """
+    fn = "random_transforms"
+    if not isinstance(rng, np.random.Generator):
+        raise ValueError(f"{fn}: rng must be a numpy.random.Generator (numpy.random.default_rng(seed)); "
+                         f"got {type(rng).__name__}")
+    n = _check.count(fn, "n", n)
+    max_angle = _check.nonnegative(fn, "max_angle", max_angle)
+    max_shift = _check.nonnegative(fn, "max_shift", max_shift)
+    whole_pixels = _check.flag(fn, "whole_pixels", whole_pixels)
+    if whole_pixels and max_shift != int(max_shift):
+        raise ValueError(f"{fn}: max_shift must be a whole number of pixels when whole_pixels=True; "
+                         f"got {max_shift!r}")
+    angles = rng.uniform(-max_angle, max_angle, size=n)
+    if whole_pixels:
+        shifts = rng.integers(-int(max_shift), int(max_shift), size=(n, 2), endpoint=True).astype(np.float64)
+    else:
+        shifts = rng.uniform(-max_shift, max_shift, size=(n, 2))
+    return angles, shifts

@@ -59,6 +59,7 @@ from .optimize import *  # noqa: F401,F403
 from .optimizers import *  # noqa: F401,F403
 from .polynomial import *  # noqa: F401,F403
 from .regularize import *  # noqa: F401,F403
+from .augment import *  # noqa: F401,F403
 
 
 def _registry() -> dict:
