@@ -208,3 +208,59 @@ def dropout_ensemble():
         ax.set_ylabel("the scaled network (weights × (1−p))")
         ax.set_title(f"{activation}: largest gap {np.max(np.abs(exact - scaled)):.2g}", fontsize=9)
     fig.tight_layout()
+
+
+def dropout_variants():
+    """regularize.dropout_variants: what dropout, DropConnect and standout drop, and annealed dropout's rate."""
+    from reference.data.noise import annealed_dropout_rate
+
+    rng = np.random.default_rng(2)
+    H, D, p = 8, 12, 0.5
+    unit = data.dropout_mask(rng, (D,), p)                       # dropout: a whole input unit goes
+    masks = {"dropout: a dropped unit loses all its weights": np.tile(unit, (H, 1)),
+             "DropConnect: each weight dropped on its own": data.dropout_mask(rng, (H, D), p)}
+    x = rng.normal(0.0, 1.0, (1, D))
+    W = rng.normal(0.0, 1.0, (H, D))
+    u = rng.random((1, H))
+    kept = B.standout_forward(x, W, np.zeros(H), W, np.zeros(H), u)[0] != 0
+    fig, axes = plt.subplots(1, 4, figsize=(12.5, 2.9), gridspec_kw={"width_ratios": [1.3, 1.3, 0.45, 1.5]})
+    for ax, (title, m) in zip(axes, masks.items()):
+        ax.imshow(m, cmap="Greys", vmin=-0.3, vmax=1.3)
+        ax.set_title(title, fontsize=8)
+        ax.set_xlabel("input unit j")
+        ax.set_ylabel("output unit i")
+    q = 1.0 / (1.0 + np.exp(-(x @ W.T)))                          # standout's keep probability, α = 1, β = 0
+    axes[2].imshow(np.vstack([q[0], kept[0]]).T, cmap="Greys", vmin=-0.3, vmax=1.3, aspect="auto")
+    axes[2].set_xticks([0, 1], ["q", "kept"])
+    axes[2].set_title("standout: own q per unit", fontsize=8)
+    axes[2].set_ylabel("output unit i")
+    epochs = np.arange(0, 41)
+    for p0, color in ((0.8, "#c0392b"), (0.5, "#2471a3")):
+        axes[3].plot(epochs, [annealed_dropout_rate(int(e), p0, 30) for e in epochs], color=color,
+                     label=f"p0 = {p0}, to 0 at epoch 30")
+    axes[3].set_xlabel("epoch")
+    axes[3].set_ylabel("dropout rate")
+    axes[3].set_title("annealed dropout", fontsize=8)
+    axes[3].legend(fontsize=7)
+    fig.tight_layout()
+
+
+def augment():
+    """data.augment: digits rotated by up to 15° and shifted by up to a pixel (transform_images), and noisy ones."""
+    (x_train, _), _ = data.load_digits()
+    images = x_train[:6].reshape(6, 1, 8, 8)
+    rng = np.random.default_rng(0)
+    angles, shifts = data.random_transforms(rng, 6, max_angle=15.0, max_shift=1.0)
+    created = B.transform_images(images, angles, shifts)
+    noisy = data.add_gaussian_noise(images, 1.0, rng)
+    fig, axes = plt.subplots(3, 6, figsize=(8.0, 4.2))
+    for k in range(6):
+        for row, (imgs, label) in enumerate(((images, "original"), (created, f"{angles[k]:+.0f}°, "
+                                             f"({shifts[k, 0]:+.1f}, {shifts[k, 1]:+.1f}) px"),
+                                             (noisy, "noise sd 1"))):
+            ax = axes[row, k]
+            ax.imshow(imgs[k, 0], cmap="Greys", vmin=0, vmax=1)
+            ax.set_xticks([])
+            ax.set_yticks([])
+            ax.set_title(label if row else "original", fontsize=7)
+    fig.tight_layout()
