@@ -290,6 +290,29 @@ def _keep_probability(x, Ws, bs, alpha, beta):
     return q
 
 
+
+def _standout_args(fn, x, W, b, Ws, bs, u, alpha, beta, activation, training):
+    """Standout's arguments checked once for every backend: ``(x, W, b, Ws, bs, u, alpha, beta, training)``.
+
+    ``u`` must be an (N, H) array in [0, 1) when training and ``None`` at test time."""
+    training = _check.flag(fn, "training", training)
+    specs = dict(x=(x, "N, D"), W=(W, "H, D"), b=(b, "H"), Ws=(Ws, "H, D"), bs=(bs, "H"))
+    if training:
+        if u is None:
+            raise ValueError(f"{fn}: u must be an (N, H) array of uniform draws in [0, 1) when training; got None")
+        x, W, b, Ws, bs, u = _check.arrays(fn, **specs, u=(u, "N, H"))
+        _check.unit_interval(fn, "u", u)
+    else:
+        if u is not None:
+            raise ValueError(f"{fn}: u must be None at test time (training=False: the output a * q draws "
+                             f"nothing); got {type(u).__name__}")
+        x, W, b, Ws, bs = _check.arrays(fn, **specs)
+    alpha = _check.real(fn, "alpha", alpha)
+    beta = _check.real(fn, "beta", beta)
+    _check.choice(fn, "activation", activation, ACTIVATIONS)
+    return x, W, b, Ws, bs, u, alpha, beta, training
+
+
 def standout_forward(x, W, b, Ws, bs, u, alpha=1.0, beta=0.0, activation="sigmoid", training=True):
     r"""Standout: a dense layer whose every unit is kept with its own probability, computed from the input.
 
@@ -338,21 +361,8 @@ def standout_forward(x, W, b, Ws, bs, u, alpha=1.0, beta=0.0, activation="sigmoi
     cache : opaque, for :func:`standout_backward` (training only)
     """
     fn = "standout_forward"
-    training = _check.flag(fn, "training", training)
-    specs = dict(x=(x, "N, D"), W=(W, "H, D"), b=(b, "H"), Ws=(Ws, "H, D"), bs=(bs, "H"))
-    if training:
-        if u is None:
-            raise ValueError(f"{fn}: u must be an (N, H) array of uniform draws in [0, 1) when training; got None")
-        x, W, b, Ws, bs, u = _check.arrays(fn, **specs, u=(u, "N, H"))
-        _check.unit_interval(fn, "u", u)
-    else:
-        if u is not None:
-            raise ValueError(f"{fn}: u must be None at test time (training=False: the output a * q draws "
-                             f"nothing); got {type(u).__name__}")
-        x, W, b, Ws, bs = _check.arrays(fn, **specs)
-    alpha = _check.real(fn, "alpha", alpha)
-    beta = _check.real(fn, "beta", beta)
-    _check.choice(fn, "activation", activation, ACTIVATIONS)
+    x, W, b, Ws, bs, u, alpha, beta, training = _standout_args(fn, x, W, b, Ws, bs, u, alpha, beta, activation,
+                                                               training)
     a, layer_cache = dense_forward(x, W, b, activation=activation)
     q = _keep_probability(x, Ws, bs, alpha, beta)
     if not training:

@@ -19,8 +19,8 @@ gradient with the dropout kernel and runs the dense layer's backward.
 
 import numpy as np
 from reference import _check
-from reference.activation_table import ACT_CODE, ACTIVATIONS, LINEAR
-from reference.regularize import _scale
+from reference.activation_table import ACT_CODE, LINEAR
+from reference.regularize import _scale, _standout_args
 
 from . import _ops
 from ._launch import any_device, dev, empty, is_device, result, simulator_paced
@@ -228,21 +228,8 @@ def standout_forward(x, W, b, Ws, bs, u, alpha=1.0, beta=0.0, activation="sigmoi
     """
     fn = "standout_forward"
     on_device = any_device(x, W, b, Ws, bs, u)
-    training = _check.flag(fn, "training", training)
-    specs = dict(x=(x, "N, D"), W=(W, "H, D"), b=(b, "H"), Ws=(Ws, "H, D"), bs=(bs, "H"))
-    if training:
-        if u is None:
-            raise ValueError(f"{fn}: u must be an (N, H) array of uniform draws in [0, 1) when training; got None")
-        x, W, b, Ws, bs, u = _check.arrays(fn, **specs, u=(u, "N, H"))
-        _check.unit_interval(fn, "u", u)
-    else:
-        if u is not None:
-            raise ValueError(f"{fn}: u must be None at test time (training=False: the output a * q draws "
-                             f"nothing); got {type(u).__name__}")
-        x, W, b, Ws, bs = _check.arrays(fn, **specs)
-    alpha = _check.real(fn, "alpha", alpha)
-    beta = _check.real(fn, "beta", beta)
-    _check.choice(fn, "activation", activation, ACTIVATIONS)
+    x, W, b, Ws, bs, u, alpha, beta, training = _standout_args(fn, x, W, b, Ws, bs, u, alpha, beta, activation,
+                                                               training)
     xd, Wd = dev(x), dev(W)
     kind = ACT_CODE[activation]
     a, act_cache = _ops.dense_forward(xd, Wd, dev(b), kind)
