@@ -51,7 +51,7 @@ training images.
 
 Data: scikit-learn's 8×8 digits (``reference.data.load_digits``), a random 300 of the
 1,347 training images per seed (a small training set, so that regularisation matters) and
-all 450 test images. ``--quick``: 2 seeds, few epochs, 64 hidden units (a smoke test); the
+all 450 test images. ``--quick``: 2 seeds, 8 epochs, 64 units per hidden layer (a smoke test); the
 CUDA simulator: 20 images, 4 units per hidden layer, one epoch.
 
 Concept: regularize.dropout_variants, regularize.dropout
@@ -197,13 +197,14 @@ def run(ctx):
     base = results["no dropout"]["gap"]
     sd = lambda v: float(np.std(v, ddof=1))  # noqa: E731
     ctx.table(
-        f"{slide('003-II', 'More about dropout')}: 64-{'-'.join([str(hidden)] * LAYERS)}-10 ReLU/softmax, {n_train} training images, "
-        f"Adam, batch {BATCH}, {epochs} epochs, {n_seeds} seeds, backend {B.name}",
+        f"{slide('003-II', 'More about dropout')}: 64-{'-'.join([str(hidden)] * LAYERS)}-10 ReLU/softmax, "
+        f"{n_train} training images, Adam, batch {BATCH}, {epochs} epochs, {n_seeds} seeds, backend {B.name}",
         ["setting", "slide", "training accuracy", "test accuracy", "train−test gap", "gap: sd over seeds",
          "gap − no dropout's gap"],
         [[name, None, np.mean(r["train"]), np.mean(r["test"]), np.mean(r["gap"]), sd(r["gap"]),
-          None if name == "no dropout" else float(np.round(np.mean(r["gap"] - base), 12))] for name, r in results.items()],
-        note=f"Means over {n_seeds} seeds (each: its own 300 training images and initial weights, shared by "
+          None if name == "no dropout" else float(np.round(np.mean(r["gap"] - base), 12))]
+         for name, r in results.items()],
+        note=f"Means over {n_seeds} seeds (each: its own {n_train} training images and initial weights, shared by "
              f"the five settings). The training accuracy is the test-time network's on the training images. "
              f"The slide prints no numbers (—): it names the variants. p = {P} (dropout, DropConnect), "
              f"p0 = {P0} falling linearly to 0 (annealed), standout tied with alpha = {ALPHA}, beta = {BETA}.")
@@ -217,10 +218,10 @@ def run(ctx):
                             f"no dropout's", None,
                 {"no dropout": float(np.mean(base)), name: float(np.mean(results[name]["gap"]))}, noise,
                 higher_is_better=False, winner=name)
-    plot(ctx, results, epochs)
+    plot(ctx, results, epochs, n_train)
 
 
-def plot(ctx, results, epochs):
+def plot(ctx, results, epochs, n_train):
     plt = pyplot()
     fig, ax = plt.subplots(figsize=(7, 4.5))
     ep = np.arange(1, epochs + 1)
@@ -232,7 +233,7 @@ def plot(ctx, results, epochs):
             ax.fill_between(ep, curves.min(axis=0), curves.max(axis=0), color=line.get_color(), alpha=0.12)
     ax.set_xlabel("epoch")
     ax.set_ylabel("test accuracy (test-time network)")
-    ax.set_title("Dropout and its variants on 300 digits: test accuracy per epoch", fontsize=10)
+    ax.set_title(f"Dropout and its variants on {n_train} digits: test accuracy per epoch", fontsize=10)
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3)
     ctx.figure(fig, "dropout_variants_test_accuracy.png",
