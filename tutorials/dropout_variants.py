@@ -204,8 +204,8 @@ def run(ctx):
         [[name, None, np.mean(r["train"]), np.mean(r["test"]), np.mean(r["gap"]), sd(r["gap"]),
           None if name == "no dropout" else float(np.round(np.mean(r["gap"] - base), 12))]
          for name, r in results.items()],
-        note=f"Means over {n_seeds} seeds (each: its own {n_train} training images and initial weights, shared by "
-             f"the five settings). The training accuracy is the test-time network's on the training images. "
+        note=f"Means over {n_seeds} seeds (each: its own draw of {n_train} of the {x_all.shape[0]:,} training images "
+             f"and its own initial weights, shared by the five settings). The training accuracy is the test-time network's on the training images. "
              f"The slide prints no numbers (—): it names the variants. p = {P} (dropout, DropConnect), "
              f"p0 = {P0} falling linearly to 0 (annealed), standout tied with alpha = {ALPHA}, beta = {BETA}.")
     where = slide("003-II", "More about dropout", "Recipe of Deep Learning")
