@@ -19,6 +19,7 @@ TUTORIALS = ("views", "piecewise", "batch_sizes", "gait", "fc_example", "mlp_neu
              # good results on testing data (001's second half, 003's lecture II part II, 004's validation)
              "practice_activation", "practice_sparse", "practice_overfit", "practice_early_stop", "practice_l2",
              "practice_l1", "practice_small_init", "practice_dropout", "practice_variance",
-             "lambda_table", "bias_variance", "cross_validation", "panacea", "dropout", "dropout_variants", "documents", "f_lazy")
+             "lambda_table", "bias_variance", "cross_validation", "panacea", "dropout", "dropout_variants",
+             "documents", "f_lazy")
 
 __all__ = ["TUTORIALS"]
