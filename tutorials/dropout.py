@@ -177,7 +177,8 @@ def run(ctx):
                 rows.append(dict(ran=ran, best=best, capped=capped, seconds=seconds,
                                  train=float(np.mean(correct(model, x_fit[:n], y_fit[:n]))),
                                  val=float(np.mean(correct(model, *val))),
-                                 clean=correct(model, x_test, y_test), noisy=correct(model, x_noisy, y_test)))
+                                 clean=correct(model, x_test, y_test), noisy=correct(model, x_noisy, y_test),
+                                 loss=float(model.evaluate(x_test, y_test, verbose=0)[0])))
                 if i == 0:
                     first[(size, name)] = (model, h, best)
             results[(size, name)] = rows
@@ -200,14 +201,14 @@ def report(ctx, where, size, n, runs, hidden, max_epochs, patience, n_test, n_va
         f"{n:,} training images{stand_in}, each network trained to its best validation accuracy "
         f"(patience {patience}, at most {max_epochs} epochs), mean of {seeds} seeds, backend {ctx.backend.name}",
         ["", "slide (MNIST)", "epochs run", "epoch kept", "training accuracy", "validation accuracy",
-         "test accuracy", f"noisy test accuracy (sd {NOISE_SD:g})", "seconds"],
+         "test accuracy", f"noisy test accuracy (sd {NOISE_SD:g})", "test loss", "seconds"],
         [[name, None, listed(rows, "ran"), listed(rows, "best"), mean(rows, "train"), mean(rows, "val"),
-          mean(rows, "clean"), mean(rows, "noisy"), float(sum(r["seconds"] for r in rows))]
+          mean(rows, "clean"), mean(rows, "noisy"), mean(rows, "loss"), float(sum(r["seconds"] for r in rows))]
          for name, rows in runs.items()],
         note=f"Epochs per seed. Accuracies of the kept (best-validation) weights, measured with the test-time "
              f"network (no units dropped); validation: the last {n_val} of the training images, the one thing "
              f"the training looks at besides its own images; test: {n_test} images never looked at before "
-             f"the end. The slide shows its MNIST result as a figure; no number of it survives in the "
+             f"the end; test loss: the mean cross entropy on the clean test images (shown, not judged: the lecture's \"Let's try it\" slides report test accuracy, and so do the verdicts). Seconds: all seeds together. The slide shows its MNIST result as a figure; no number of it survives in the "
              f"transcript (—).")
     capped = {name: sum(r["capped"] for r in rows) for name, rows in runs.items()}
     if any(capped.values()):
