@@ -211,7 +211,9 @@ def report(ctx, where, size, n, runs, hidden, max_epochs, patience, n_test, n_va
         note=f"Epochs per seed. Accuracies of the kept (best-validation) weights, measured with the test-time "
              f"network (no units dropped); validation: the last {n_val} of the training images, the one thing "
              f"the training looks at besides its own images; test: {n_test} images never looked at before "
-             f"the end; test loss: the mean cross entropy on the clean test images (shown, not judged: the lecture's \"Let's try it\" slides report test accuracy, and so do the verdicts). Seconds: all seeds together. The slide shows its MNIST result as a figure; no number of it survives in the "
+             f"the end; test loss: the mean cross entropy on the clean test images (shown, not judged: the "
+             f"lecture's \"Let's try it\" slides report test accuracy, and so do the verdicts). Seconds: all "
+             f"seeds together. The slide shows its MNIST result as a figure; no number of it survives in the "
              f"transcript (—).")
     capped = {name: sum(r["capped"] for r in rows) for name, rows in runs.items()}
     if any(capped.values()):
