@@ -299,8 +299,9 @@ def plot_training(ctx, first, sizes):
                  fontsize=10)
     ctx.figure(fig, "dropout_accuracy.png",
                "Training accuracy (the test-time network, with the weights at the end of each epoch) and "
-               "validation accuracy per epoch, with and without the slide's two dropout(0.8) layers, each trained until its "
-               "validation accuracy stopped improving; the dotted lines mark the epoch whose weights are kept.")
+               "validation accuracy per epoch, with and without the slide's two dropout(0.8) layers, each "
+               "trained until its validation accuracy stopped improving; the dotted lines mark the epoch whose "
+               "weights are kept.")
 
 
 def plot_ensemble(ctx, curves):
